@@ -1,0 +1,75 @@
+# process-supervisor: `make` builds build/init, a static musl binary.
+# User CFLAGS/LDFLAGS add to the project's own flags below.
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+BUILD	?= build
+
+MUSL_CC	:= $(shell command -v musl-gcc 2>/dev/null)
+ifeq ($(SANITIZE),1)
+CC_INIT	:= $(if $(filter clang,$(notdir $(CC))),$(CC),clang)
+else ifneq ($(MUSL_CC),)
+CC_INIT	:= $(MUSL_CC)
+else
+CC_INIT	:= $(CC)
+NOMUSL	:= 1
+endif
+
+WARN	:= -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral
+STD	:= -std=c11 -D_GNU_SOURCE
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+ifeq ($(SANITIZE),1)
+P_CFLAGS  := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+P_LDFLAGS := -fsanitize=address,undefined
+else
+P_CFLAGS  := $(STD) $(WARN) -Os -ffunction-sections -fdata-sections
+P_LDFLAGS := -static -s -Wl,--gc-sections
+endif
+
+SRCS	:= $(wildcard init/*.c)
+OBJS	:= $(SRCS:init/%.c=$(BUILD)/obj/%.o)
+FIXTURES := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/*.c))
+
+.PHONY: all install uninstall run test fixtures clean
+all: $(BUILD)/init
+
+$(BUILD)/obj/%.o: init/%.c $(wildcard init/*.h) | $(BUILD)/obj
+	$(CC_INIT) $(P_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/init: $(OBJS)
+ifeq ($(NOMUSL),1)
+	@echo "note: musl-gcc not found; linking statically with $(CC) (install musl-tools for a smaller binary)" >&2
+endif
+	$(CC_INIT) $(P_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS)
+
+$(BUILD)/obj $(BUILD)/fixtures:
+	mkdir -p $@
+
+# Demo worker and test fixtures: static too, so they run in a scratch image.
+$(BUILD)/worker: examples/worker.c | $(BUILD)/obj
+	$(if $(MUSL_CC),$(MUSL_CC),$(CC)) $(STD) $(WARN) -Os -static -s $(CFLAGS) -o $@ $<
+
+$(BUILD)/fixtures/%: tests/fixtures/%.c | $(BUILD)/fixtures
+	$(if $(MUSL_CC),$(MUSL_CC),$(CC)) $(STD) $(WARN) -O2 -static $(CFLAGS) -o $@ $<
+
+fixtures: $(FIXTURES) $(BUILD)/worker
+
+run: $(BUILD)/init $(BUILD)/worker
+	$(BUILD)/init start configs/example.conf
+
+test:
+	@command -v bats >/dev/null && [ -d /usr/lib/bats/bats-assert ] && command -v musl-gcc >/dev/null || sh tests/deps.sh
+	$(MAKE) --no-print-directory $(BUILD)/init fixtures
+	bats $(BATSFLAGS) tests
+
+install: $(BUILD)/init
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/init $(DESTDIR)$(PREFIX)/bin/init
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/init
+
+clean:
+	rm -rf $(BUILD)

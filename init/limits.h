@@ -1,0 +1,17 @@
+/* Fixed limits, in one place: PID 1 allocates nothing in its loop. */
+#ifndef LIMITS_H
+#define LIMITS_H
+
+#define INIT_VERSION	"0.1.0"
+
+#define CONF_FILE_MAX	(1024 * 1024)	/* a config file larger than this is refused */
+#define CONF_LINE_MAX	4096		/* bytes in one line, without the newline */
+#define CONF_ERR_MAX	50		/* problems reported before giving up */
+#define NAME_MAX_LEN	64		/* NAME names files: keep it short */
+#define PATH_LEN	256		/* LOG_DIR, PID_DIR, WORKDIR */
+#define ARGV_MAX	256		/* words in COMMAND */
+#define CODES_MAX	32		/* entries in SUCCESS_EXIT_CODES */
+#define HISTORY_MAX	64		/* restart times remembered for MAX_RESTARTS */
+#define EVENT_MAX	2048		/* one event line */
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * init: a tiny PID 1 and process supervisor for containers.
+ * main.c blocks signals first, then dispatches the command line.
+ */
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "limits.h"
+#include "sig.h"
+#include "supervise.h"
+#include "util.h"
+
+static const char usage_text[] =
+    "usage: init start CONF [-- CMD [ARG...]]   supervise CONF's command\n"
+    "       init -- CMD [ARG...]                supervise CMD, no config file\n"
+    "       init check CONF                     validate CONF, print settings\n"
+    "       init --version | --help\n"
+    "Every setting can also come from the environment as INIT_<KEY>.\n";
+
+static int
+usage(const char *why)
+{
+	if (why != NULL)
+		warnx("%s", why);
+	write_all(2, usage_text, sizeof(usage_text) - 1);
+	return 2;
+}
+
+/* Load settings or exit 2: nothing starts with a bad configuration. */
+static void
+load(struct conf *c, int mode, const char *path, char **argv)
+{
+	int n = conf_load(c, mode, path, argv);
+
+	if (n > 0)
+		diex(2, "%d problem%s in the configuration; nothing started",
+		    n, n == 1 ? "" : "s");
+}
+
+static int
+cmd_start(int argc, char **argv, struct conf *c, const sigset_t *orig)
+{
+	char **cmd = NULL;
+
+	if (argc < 3)
+		return usage("start: missing the config file");
+	if (argc > 3) {
+		if (strcmp(argv[3], "--") != 0 || argc == 4)
+			return usage("start: expected CONF [-- CMD [ARG...]]");
+		cmd = argv + 4;
+	}
+	load(c, MODE_START, argv[2], cmd);
+	return sv_run(c, orig);
+}
+
+static int
+cmd_dash(int argc, char **argv, struct conf *c, const sigset_t *orig)
+{
+	if (argc < 3)
+		return usage("--: missing the command to run");
+	load(c, MODE_DASH, NULL, argv + 2);
+	return sv_run(c, orig);
+}
+
+static int
+cmd_check(int argc, char **argv, struct conf *c, const sigset_t *orig)
+{
+	(void)orig;
+	if (argc != 3)
+		return usage("check: expected one config file");
+	load(c, MODE_START, argv[2], NULL);
+	conf_print(c);
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	int		(*run)(int, char **, struct conf *, const sigset_t *);
+} cmds[] = {
+	{ "start",	cmd_start },
+	{ "--",		cmd_dash },
+	{ "check",	cmd_check },
+};
+
+int
+main(int argc, char **argv)
+{
+	static struct conf c;	/* large: keep it off the stack */
+	sigset_t all, orig;
+	size_t i;
+
+	/*
+	 * First thing: a signal sent to a namespace's PID 1 before it blocks
+	 * or handles it is dropped by the kernel.
+	 */
+	sig_blockable(&all);
+	sigprocmask(SIG_BLOCK, &all, &orig);
+
+	if (argc < 2)
+		return usage(NULL);
+	if (strcmp(argv[1], "--version") == 0) {
+		write_all(1, "init " INIT_VERSION "\n", sizeof(INIT_VERSION) + 5);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		write_all(1, usage_text, sizeof(usage_text) - 1);
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].run(argc, argv, &c, &orig);
+	warnx("unknown command '%s'", argv[1]);
+	return usage(NULL);
+}

@@ -1,0 +1,462 @@
+/*
+ * The one loop: signals, reaping, restarts, stop and escalation.
+ *
+ * Every signal is blocked and taken synchronously with sigtimedwait(), whose
+ * timeout is the nearest deadline, so an idle init never wakes up.  All
+ * mutable state lives in struct sv, owned by sv_run().  "want" (should the
+ * child run?) is kept apart from "state" (what is), as in runit.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proc.h"
+#include "sig.h"
+#include "spawn.h"
+#include "supervise.h"
+#include "util.h"
+
+enum {
+	ST_RUNNING,	/* child alive */
+	ST_COOLDOWN,	/* between runs, waiting for t_restart */
+	ST_DRAINING,	/* main child gone: leftovers get STOP_SIGNAL, then KILL */
+	ST_DONE,	/* nothing left: exit */
+};
+
+#define NEVER	0LL
+
+struct sv {
+	const struct conf	*c;
+	struct log		 log;
+	struct spawn_env	 env;
+	sigset_t		 waitset;
+	pid_t			 self;
+	int			 pid1;
+
+	int			 state;
+	int			 want_down;	/* stop requested: no restarts */
+	pid_t			 child;		/* also its process group */
+	long long		 child_start;
+	struct spawn_err	 exec_err;	/* of the current child */
+	int			 child_stopped;	/* by job control */
+	int			 killed;	/* escalated to SIGKILL */
+	int			 stop_sig;	/* waiting out STOP_DELAY */
+
+	long long		 t_forward;	/* forward stop_sig (STOP_DELAY) */
+	long long		 t_kill;	/* SIGKILL the child or leftovers */
+	long long		 t_restart;	/* start the next child */
+
+	long long		 delay;		/* next restart delay */
+	long long		 history[HISTORY_MAX];	/* restart times, a ring */
+	unsigned long		 restarts;
+	int			 status;	/* init's exit status */
+};
+
+static const char *
+signame(int sig, char *buf)
+{
+	return sig_name(sig, buf, 16);
+}
+
+/* Signal the child's process group, or the child if the group is gone. */
+static void
+to_child(struct sv *s, int sig)
+{
+	if (kill(-s->child, sig) < 0 && errno == ESRCH)
+		kill(s->child, sig);
+	if (s->child_stopped && sig != SIGCONT && sig != SIGKILL)
+		kill(-s->child, SIGCONT);
+}
+
+/* Signal everything init leaves behind. */
+static void
+to_leftovers(struct sv *s, int sig)
+{
+	if (s->pid1)
+		kill(-1, sig);
+	else
+		proc_kill_tree(s->self, sig);
+}
+
+static void
+begin_exit(struct sv *s, int status)
+{
+	char b[16];
+
+	s->status = status;
+	s->state = ST_DRAINING;
+	s->t_restart = s->t_forward = NEVER;
+	s->t_kill = now_ms() + s->c->stop_timeout;
+	/* Reap first: with nothing left there is no one to signal. */
+	to_leftovers(s, s->c->stop_signal);
+	log_event(&s->log, LV_DEBUG, "draining", (struct field[]){
+	    FS("signal", signame(s->c->stop_signal, b)),
+	    FN("timeout_ms", s->c->stop_timeout), FEND });
+}
+
+static void
+start_child(struct sv *s)
+{
+	char msg[CONF_LINE_MAX + 64];
+	pid_t pid;
+
+	s->t_restart = NEVER;
+	pid = spawn(s->c, &s->env, &s->exec_err);
+	if (pid < 0) {
+		log_event(&s->log, LV_ERROR, "spawn_failed", (struct field[]){
+		    FS("error", strerror(errno)), FEND });
+		/* Like a run that failed at once: the policy decides. */
+		s->child = 0;
+		s->state = ST_COOLDOWN;
+		s->child_start = now_ms();
+		s->exec_err.stage = SPAWN_OK;
+		return;
+	}
+	s->child = pid;
+	s->child_start = now_ms();
+	s->child_stopped = s->killed = 0;
+	s->state = ST_RUNNING;
+	if (s->exec_err.stage != SPAWN_OK) {
+		fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
+		    s->c->argv[0], strerror(s->exec_err.err));
+		log_event(&s->log, LV_ERROR, "exec_failed", (struct field[]){
+		    FN("pid", pid), FS("error", msg), FEND });
+		return;
+	}
+	log_event(&s->log, LV_INFO, "child_started", (struct field[]){
+	    FN("pid", pid), FS("command", s->c->command),
+	    FN("restarts", s->restarts), FEND });
+}
+
+static int
+is_success(const struct conf *c, int code)
+{
+	int i;
+
+	for (i = 0; i < c->nsuccess; i++)
+		if (c->success_codes[i] == code)
+			return 1;
+	return 0;
+}
+
+/* Decide what follows a run that ended with CODE after RUNTIME ms. */
+static void
+decide(struct sv *s, int code, long long runtime)
+{
+	const struct conf *c = s->c;
+	long long now = now_ms(), d;
+	unsigned long n, i;
+
+	if (s->want_down)
+		return begin_exit(s, code);
+	if (c->restart_policy == RESTART_NEVER ||
+	    (c->restart_policy == RESTART_ON_FAILURE && is_success(c, code))) {
+		log_event(&s->log, LV_DEBUG, "no_restart", (struct field[]){
+		    FN("status", code), FEND });
+		return begin_exit(s, code);
+	}
+	if (c->max_restarts > 0) {
+		n = s->restarts < HISTORY_MAX ? s->restarts : HISTORY_MAX;
+		for (i = 0; i < n &&
+		    now - s->history[(s->restarts - 1 - i) % HISTORY_MAX] <
+		    c->restart_window; i++)
+			;
+		if ((long long)i >= c->max_restarts) {
+			log_event(&s->log, LV_ERROR, "give_up", (struct field[]){
+			    FN("restarts", i),
+			    FN("window_ms", c->restart_window),
+			    FN("status", code), FEND });
+			return begin_exit(s, code);
+		}
+	}
+	/* A run longer than the longest delay was not a crash loop. */
+	if (runtime > c->restart_delay_max)
+		s->delay = c->restart_delay;
+	d = s->delay;
+	s->delay = d * 2 > c->restart_delay_max ? c->restart_delay_max : d * 2;
+	s->state = ST_COOLDOWN;
+	s->t_restart = now + d;
+	log_event(&s->log, LV_INFO, "restart_scheduled", (struct field[]){
+	    FN("delay_ms", d), FN("restarts", s->restarts + 1),
+	    FN("status", code), FEND });
+}
+
+static void
+child_exited(struct sv *s, int ws)
+{
+	long long runtime = now_ms() - s->child_start;
+	const char *reason = "exit";
+	char b[16];
+	int code, sig = 0;
+
+	if (WIFSIGNALED(ws)) {
+		sig = WTERMSIG(ws);
+		code = 128 + sig;
+		reason = s->killed ? "stop_timeout" : "signal";
+	} else
+		code = WEXITSTATUS(ws);
+	if (s->exec_err.stage != SPAWN_OK)
+		reason = "exec_failed";
+	else if (s->want_down && !s->killed)
+		reason = "stopped";
+	/* Info, not warn: `init --` stays quiet; the exit status tells. */
+	if (sig != 0)
+		log_event(&s->log, LV_INFO, "child_exited", (struct field[]){
+		    FN("pid", s->child), FS("signal", signame(sig, b)),
+		    FN("status", code), FN("runtime_ms", runtime),
+		    FS("reason", reason), FEND });
+	else
+		log_event(&s->log, LV_INFO, "child_exited", (struct field[]){
+		    FN("pid", s->child), FN("code", code),
+		    FN("status", code), FN("runtime_ms", runtime),
+		    FS("reason", reason), FEND });
+	s->child = 0;
+	s->t_forward = s->t_kill = NEVER;
+	/* In a terminal, ^C and ^\ mean the user wants out, whatever the policy. */
+	if (s->env.tty && (sig == SIGINT || sig == SIGQUIT))
+		s->want_down = 1;
+	decide(s, code, runtime);
+}
+
+/* The child was stopped by job control (^Z): nobody else will resume it. */
+static void
+child_stopped(struct sv *s, int sig)
+{
+	char b[16];
+
+	s->child_stopped = 1;
+	log_event(&s->log, LV_INFO, "child_stopped", (struct field[]){
+	    FN("pid", s->child), FS("signal", signame(sig, b)), FEND });
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return;
+	if (s->env.tty && !s->pid1) {
+		/* A shell started us: suspend with the child, as one job. */
+		tcsetpgrp(0, getpgrp());
+		kill(s->self, SIGSTOP);
+		if (tcgetpgrp(0) == getpgrp())
+			tcsetpgrp(0, s->child);
+	}
+	kill(-s->child, SIGCONT);
+	s->child_stopped = 0;
+	log_event(&s->log, LV_INFO, "child_resumed", (struct field[]){
+	    FN("pid", s->child), FEND });
+}
+
+/* Reap every child that has changed state; returns -1 once none is left. */
+static int
+reap(struct sv *s)
+{
+	pid_t pid;
+	int ws;
+
+	for (;;) {
+		pid = waitpid(-1, &ws, WNOHANG | WUNTRACED);
+		if (pid < 0)
+			return errno == ECHILD ? -1 : 0;
+		if (pid == 0)
+			return 0;
+		if (pid == s->child && WIFSTOPPED(ws))
+			child_stopped(s, WSTOPSIG(ws));
+		else if (pid == s->child)
+			child_exited(s, ws);
+		else if (!WIFSTOPPED(ws))
+			log_event(&s->log, LV_DEBUG, "orphan_reaped",
+			    (struct field[]){ FN("pid", pid), FEND });
+	}
+}
+
+static void
+forward(struct sv *s, int sig)
+{
+	char b[16];
+
+	to_child(s, sig);
+	log_event(&s->log, sig == SIGWINCH ? LV_DEBUG : LV_INFO,
+	    "signal_forwarded", (struct field[]){ FS("signal", signame(sig, b)),
+	    FN("pgid", s->child), FEND });
+}
+
+/* A stop request: no more restarts; the child gets SIG, then KILL. */
+static void
+request_stop(struct sv *s, int sig)
+{
+	char b[16];
+	int first = !s->want_down;
+
+	/* TERM is the orchestrator's "stop": translate it to STOP_SIGNAL. */
+	if (sig == SIGTERM)
+		sig = s->c->stop_signal;
+	s->want_down = 1;
+	if (first)
+		log_event(&s->log, LV_INFO, "stopping", (struct field[]){
+		    FS("signal", signame(sig, b)),
+		    FN("delay_ms", s->c->stop_delay),
+		    FN("timeout_ms", s->c->stop_timeout), FEND });
+	if (s->state == ST_COOLDOWN) {
+		begin_exit(s, 0);
+		return;
+	}
+	if (s->state != ST_RUNNING)
+		return;
+	if (first && s->c->stop_delay > 0) {
+		s->stop_sig = sig;
+		s->t_forward = now_ms() + s->c->stop_delay;
+		return;
+	}
+	s->t_forward = NEVER;
+	forward(s, sig);
+	if (s->t_kill == NEVER)
+		s->t_kill = now_ms() + s->c->stop_timeout;
+}
+
+static void
+on_signal(struct sv *s, const siginfo_t *si)
+{
+	int sig = si->si_signo, flags = sig_flags(sig);
+	char b[16];
+
+	if (sig == SIGCHLD)
+		return;
+	/* A SIGPIPE from our own write to a closed stdout is not for the child. */
+	if (si->si_code == SI_USER && si->si_pid == s->self) {
+		log_event(&s->log, LV_DEBUG, "signal_ignored", (struct field[]){
+		    FS("signal", signame(sig, b)), FS("from", "self"), FEND });
+		return;
+	}
+	if ((flags & SIG_STOP) || sig == s->c->stop_signal)
+		request_stop(s, sig);
+	else if ((flags & SIG_FORWARD) && s->state == ST_RUNNING)
+		forward(s, sig);
+	else
+		log_event(&s->log, LV_DEBUG, "signal_ignored", (struct field[]){
+		    FS("signal", signame(sig, b)), FEND });
+}
+
+static void
+on_deadlines(struct sv *s)
+{
+	long long now = now_ms();
+	char b[16];
+
+	if (s->t_forward != NEVER && now >= s->t_forward) {
+		s->t_forward = NEVER;
+		if (s->state == ST_RUNNING) {
+			forward(s, s->stop_sig);
+			s->t_kill = now + s->c->stop_timeout;
+		}
+	}
+	if (s->t_kill != NEVER && now >= s->t_kill) {
+		s->t_kill = NEVER;
+		if (s->state == ST_RUNNING) {
+			s->killed = 1;
+			log_event(&s->log, LV_WARN, "stop_escalated",
+			    (struct field[]){ FN("pid", s->child),
+			    FS("signal", "KILL"),
+			    FN("after_ms", s->c->stop_timeout), FEND });
+			to_child(s, SIGKILL);
+		} else if (s->state == ST_DRAINING) {
+			log_event(&s->log, LV_WARN, "stop_escalated",
+			    (struct field[]){ FS("target", "leftovers"),
+			    FS("signal", "KILL"),
+			    FN("after_ms", s->c->stop_timeout), FEND });
+			to_leftovers(s, SIGKILL);
+		}
+	}
+	if (s->t_restart != NEVER && now >= s->t_restart) {
+		s->history[s->restarts % HISTORY_MAX] = now;
+		s->restarts++;
+		start_child(s);
+		if (s->child == 0)
+			decide(s, 1, 0);
+	}
+	(void)b;
+}
+
+static long long
+next_deadline(const struct sv *s)
+{
+	long long t = NEVER;
+
+	if (s->t_forward != NEVER)
+		t = s->t_forward;
+	if (s->t_kill != NEVER && (t == NEVER || s->t_kill < t))
+		t = s->t_kill;
+	if (s->t_restart != NEVER && (t == NEVER || s->t_restart < t))
+		t = s->t_restart;
+	return t;
+}
+
+/* Record and undo inherited SIG_IGN, so init still hears those signals. */
+static void
+take_ignored(sigset_t *ignored)
+{
+	struct sigaction sa;
+	int sig;
+
+	sigemptyset(ignored);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    (sig_flags(sig) & SIG_FAULT))
+			continue;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+			sigaddset(ignored, sig);
+			signal(sig, SIG_DFL);
+		}
+	}
+}
+
+int
+sv_run(const struct conf *c, const sigset_t *orig)
+{
+	struct sv s;
+	struct timespec ts;
+	siginfo_t si;
+	long long t, wait;
+	int sig, none = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.self = getpid();
+	s.pid1 = s.self == 1;
+	s.env.mask = *orig;
+	s.delay = c->restart_delay;
+	take_ignored(&s.env.ignored);
+	sig_blockable(&s.waitset);
+	s.env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
+	log_init(&s.log, c, c->mode == MODE_DASH ? 2 : 1);
+	if (!s.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_event(&s.log, LV_WARN, "subreaper_failed", (struct field[]){
+		    FS("error", strerror(errno)), FEND });
+	log_event(&s.log, LV_INFO, "started", (struct field[]){
+	    FS("version", INIT_VERSION), FN("pid", s.self),
+	    FS("role", s.pid1 ? "pid1" : "subreaper"),
+	    FS("config", c->path != NULL ? c->path : "-"), FEND });
+
+	start_child(&s);
+	if (s.child == 0)
+		decide(&s, 1, 0);
+	while (s.state != ST_DONE) {
+		t = next_deadline(&s);
+		wait = t == NEVER ? -1 : t - now_ms();
+		if (wait < 0 && t != NEVER)
+			wait = 0;
+		ts.tv_sec = wait / 1000;
+		ts.tv_nsec = (wait % 1000) * 1000000;
+		sig = sigtimedwait(&s.waitset, &si, t == NEVER ? NULL : &ts);
+		if (sig > 0)
+			on_signal(&s, &si);
+		none = reap(&s);
+		on_deadlines(&s);
+		if (s.state == ST_DRAINING && (none || reap(&s) < 0))
+			s.state = ST_DONE;
+	}
+	log_event(&s.log, LV_INFO, "exiting", (struct field[]){
+	    FN("status", s.status), FN("restarts", s.restarts), FEND });
+	return s.status;
+}

@@ -1,0 +1,171 @@
+/* Shared helpers: error messages, checked number parsing, clocks, I/O. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "util.h"
+
+static void
+vmsg(int with_errno, const char *f, va_list ap)
+{
+	char buf[EVENT_MAX];
+	size_t n;
+	int e = errno;
+
+	n = fmt(buf, sizeof(buf), "init: ");
+	n += (size_t)vsnprintf(buf + n, sizeof(buf) - n, f, ap);
+	if (n >= sizeof(buf) - 1)
+		n = sizeof(buf) - 2;
+	if (with_errno)
+		n += fmt(buf + n, sizeof(buf) - n, ": %s", strerror(e));
+	if (n >= sizeof(buf) - 1)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	write_all(2, buf, n);
+	errno = e;
+}
+
+void
+warn(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vmsg(1, f, ap);
+	va_end(ap);
+}
+
+void
+warnx(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vmsg(0, f, ap);
+	va_end(ap);
+}
+
+void
+die(int code, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vmsg(1, f, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void
+diex(int code, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vmsg(0, f, ap);
+	va_end(ap);
+	exit(code);
+}
+
+const char *
+num_parse(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (*s == '\0')
+		return "is empty";
+	if (*s != '-' && (*s < '0' || *s > '9'))
+		return "is not a number";
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0')
+		return "is not a number";
+	if (errno == ERANGE || v < min || v > max)
+		return "is out of range";
+	*out = v;
+	return NULL;
+}
+
+const char *
+secs_parse(const char *s, long long min_ms, long long max_ms, long long *out)
+{
+	long long whole = 0, frac = 0;
+	int digits = 0, nfrac = 0;
+
+	if (*s == '\0')
+		return "is empty";
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (whole > max_ms / 1000)
+			return "is out of range";
+		whole = whole * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, nfrac++) {
+			if (nfrac == 3)
+				return "has more than 3 decimals (milliseconds)";
+			frac = frac * 10 + (*s - '0');
+		}
+		if (nfrac == 0)
+			return "is not a number of seconds";
+	}
+	if (*s != '\0' || digits == 0)
+		return "is not a number of seconds";
+	for (; nfrac < 3; nfrac++)
+		frac *= 10;
+	whole = whole * 1000 + frac;
+	if (whole < min_ms || whole > max_ms)
+		return "is out of range";
+	*out = whole;
+	return NULL;
+}
+
+long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+size_t
+fmt(char *buf, size_t size, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	if (size == 0)
+		return 0;
+	va_start(ap, f);
+	n = vsnprintf(buf, size, f, ap);
+	va_end(ap);
+	if (n < 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return (size_t)n < size ? (size_t)n : size - 1;
+}

@@ -1,0 +1,30 @@
+/* Shared helpers: error messages, checked number parsing, clocks, I/O. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+
+/* Print "init: MSG: strerror(errno)" on stderr. */
+void	warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Print "init: MSG" on stderr. */
+void	warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* warn(), then exit with CODE. */
+void	die(int, const char *, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* warnx(), then exit with CODE. */
+void	diex(int, const char *, ...) __attribute__((noreturn, format(printf, 2, 3)));
+
+/* Parse a whole decimal integer in [min, max]; NULL on success, else why not. */
+const char *num_parse(const char *, long long, long long, long long *);
+/* Parse seconds with up to 3 decimals into milliseconds; as num_parse. */
+const char *secs_parse(const char *, long long, long long, long long *);
+
+/* Monotonic clock in milliseconds. */
+long long now_ms(void);
+
+/* write(2) all of BUF, retrying on EINTR and short writes; 0 or -1. */
+int	write_all(int, const void *, size_t);
+
+/* snprintf that never overflows and returns the length actually stored. */
+size_t	fmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

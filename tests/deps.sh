@@ -1,0 +1,16 @@
+#!/bin/sh
+# Install what the test suite needs (Debian/Ubuntu, as root or with sudo).
+set -eu
+pkgs="make gcc musl-tools bats bats-assert bats-support python3 util-linux procps"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "tests/deps.sh: installing:$missing" >&2
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,103 @@
+# Shared test helpers: temp dirs, polling with deadlines, launching init
+# as a real PID 1 (unshare) or as a plain subreaper.
+# shellcheck shell=bash
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+INIT=${INIT_BIN:-$ROOT/build/init}
+FIX=$ROOT/build/fixtures
+WORKER=$ROOT/build/worker
+
+common_setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/init-test.XXXXXX")
+	LAUNCH_PID=""
+	INIT_PID=""
+}
+
+common_teardown() {
+	if [ -n "$LAUNCH_PID" ] && kill -0 "$LAUNCH_PID" 2>/dev/null; then
+		[ -n "$INIT_PID" ] && kill -KILL "$INIT_PID" 2>/dev/null
+		kill -KILL "$LAUNCH_PID" 2>/dev/null
+		wait "$LAUNCH_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "wait_until: timed out: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# start_init [--pid1] ARGS...: run init in the background, output in
+# $T/out and $T/err.  Sets LAUNCH_PID (to wait on) and INIT_PID (to signal).
+start_init() {
+	if [ "$1" = --pid1 ]; then
+		shift
+		unshare --pid --fork --mount-proc "$INIT" "$@" >"$T/out" 2>"$T/err" </dev/null &
+		LAUNCH_PID=$!
+		wait_until 10 child_of "$LAUNCH_PID"
+		INIT_PID=$(child_of "$LAUNCH_PID")
+	else
+		"$INIT" "$@" >"$T/out" 2>"$T/err" </dev/null &
+		LAUNCH_PID=$!
+		INIT_PID=$LAUNCH_PID
+	fi
+}
+
+# child_of PID: print the first child of PID, fail if it has none.
+child_of() {
+	local c
+	c=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+	c=${c%% *}
+	[ -n "$c" ] || return 1
+	echo "$c"
+}
+
+# wait_init [SECONDS]: wait for init to exit; its status goes in $STATUS.
+wait_init() {
+	wait_until "${1:-30}" not_running "$LAUNCH_PID" || return 1
+	STATUS=0
+	wait "$LAUNCH_PID" || STATUS=$?
+	LAUNCH_PID=""
+}
+
+not_running() {
+	! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1")" = Z ]
+}
+
+# file_has FILE PATTERN: grep -q, for wait_until.
+file_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# count FILE PATTERN: number of matching lines.
+count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
+
+# descendants PID: every process below PID.
+descendants() {
+	local c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# zombies_under PID: how many zombies are below PID.
+zombies_under() {
+	local n=0 p
+	for p in $(descendants "$1"); do
+		[ "$(awk '{print $3}' /proc/"$p"/stat 2>/dev/null)" = Z ] && n=$((n + 1))
+	done
+	echo "$n"
+}

@@ -19,8 +19,8 @@ static const struct {
 	{ "INT",	SIGINT,		SIG_FORWARD | SIG_STOP },
 	{ "QUIT",	SIGQUIT,	SIG_FORWARD | SIG_STOP },
 	{ "ILL",	SIGILL,		SIG_FAULT },
-	{ "TRAP",	SIGTRAP,	SIG_FAULT },
-	{ "ABRT",	SIGABRT,	SIG_FAULT },
+	{ "TRAP",	SIGTRAP,	0 },
+	{ "ABRT",	SIGABRT,	0 },
 	{ "BUS",	SIGBUS,		SIG_FAULT },
 	{ "FPE",	SIGFPE,		SIG_FAULT },
 	{ "KILL",	SIGKILL,	0 },
@@ -45,7 +45,7 @@ static const struct {
 	{ "WINCH",	SIGWINCH,	SIG_FORWARD },
 	{ "IO",		SIGIO,		0 },
 	{ "PWR",	SIGPWR,		0 },
-	{ "SYS",	SIGSYS,		SIG_FAULT },
+	{ "SYS",	SIGSYS,		0 },
 };
 
 int

@@ -2,6 +2,7 @@
 # as a real PID 1 (unshare) or as a plain subreaper.
 # shellcheck shell=bash
 
+bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 

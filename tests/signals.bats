@@ -1,0 +1,198 @@
+#!/usr/bin/env bats
+# Signal forwarding, stop requests, grace period and SIGKILL escalation.
+
+load helper
+
+# recorded WHO SIG: the recorder file holds "WHO <pid> SIG".
+recorded() { awk -v w="$1" -v s="$2" '$1 == w && $3 == s {f = 1} END {exit !f}' "$T/rec" 2>/dev/null; }
+
+forward_all() {
+	start_init "$@" -- "$FIX/sigrec" "$T/rec" -g
+	wait_until 10 recorded child ready
+	wait_until 10 recorded grandchild ready
+	for sig in HUP USR1 USR2 WINCH CONT ALRM PIPE TSTP TTIN TTOU RTMIN+1 RTMIN+5 RTMAX; do
+		kill -s "$sig" "$INIT_PID"
+		name=$sig
+		[ "$sig" = RTMAX ] && name=RTMIN+30
+		wait_until 10 recorded child "$name"
+		wait_until 10 recorded grandchild "$name"
+	done
+	kill -s TERM "$INIT_PID"
+	wait_until 10 recorded child TERM
+	wait_until 10 recorded grandchild TERM
+	wait_init
+	[ "$STATUS" -eq 0 ]
+}
+
+@test "every forwarded signal reaches the child and a grandchild in its group (not PID 1)" {
+	INIT_LOG_LEVEL=info forward_all
+	grep -q 'event=signal_forwarded signal=USR1' "$T/err"
+}
+
+@test "every forwarded signal reaches the child and a grandchild in its group (PID 1)" {
+	INIT_LOG_LEVEL=info forward_all --pid1
+	grep -q 'event=signal_forwarded signal=HUP' "$T/err"
+	grep -q 'role=pid1' "$T/err"
+}
+
+stop_request() {
+	local sig=$1
+	shift
+	start_init "$@" -- "$FIX/sigrec" "$T/rec"
+	wait_until 10 recorded child ready
+	kill -s "$sig" "$INIT_PID"
+	wait_init
+	recorded child "$sig"
+	[ "$STATUS" -eq 0 ]
+}
+
+@test "SIGTERM, SIGINT and SIGQUIT each stop the child and init (not PID 1)" {
+	for sig in TERM INT QUIT; do
+		rm -f "$T/rec"
+		stop_request "$sig"
+	done
+}
+
+@test "SIGTERM, SIGINT and SIGQUIT each stop the child and init (PID 1)" {
+	for sig in TERM INT QUIT; do
+		rm -f "$T/rec"
+		stop_request "$sig" --pid1
+	done
+}
+
+@test "a stop request ends restarts: RESTART_POLICY=always does not bring the child back" {
+	export INIT_RESTART_POLICY=always INIT_RESTART_DELAY=0.1 INIT_LOG_LEVEL=info
+	stop_request TERM
+	[ "$(count "$T/rec" ready)" -eq 1 ]
+	grep -q 'event=child_exited .*reason=stopped' "$T/err"
+}
+
+escalate() {
+	export INIT_STOP_TIMEOUT=1 INIT_LOG_LEVEL=info
+	start_init "$@" -- "$FIX/sigrec" "$T/rec" -g -i
+	wait_until 10 recorded grandchild ready
+	wait_until 10 recorded child ready
+	gpid=$(awk '$1 == "grandchild" {print $2; exit}' "$T/rec")
+	kill -s TERM "$INIT_PID"
+	wait_init 20
+	[ "$STATUS" -eq 137 ]
+	grep -q 'event=stop_escalated pid=[0-9]* signal=KILL after_ms=1000' "$T/err"
+	grep -q 'reason=stop_timeout' "$T/err"
+	# PIDs in the file are the namespace's own in PID 1 mode.
+	[ "$1" = --pid1 ] || ! kill -0 "$gpid" 2>/dev/null
+}
+
+@test "SIGTERM escalates to SIGKILL after STOP_TIMEOUT for a child that ignores it (not PID 1)" {
+	escalate
+}
+
+@test "SIGTERM escalates to SIGKILL after STOP_TIMEOUT for a child that ignores it (PID 1)" {
+	escalate --pid1
+}
+
+@test "STOP_SIGNAL is what the child gets when init is asked to stop" {
+	INIT_STOP_SIGNAL=QUIT start_init -- "$FIX/sigrec" "$T/rec"
+	wait_until 10 recorded child ready
+	kill -s TERM "$INIT_PID"
+	wait_init
+	recorded child QUIT
+	! recorded child TERM
+}
+
+@test "STOP_DELAY holds the stop request back before passing it on" {
+	INIT_STOP_DELAY=2 start_init -- "$FIX/sigrec" "$T/rec"
+	wait_until 10 recorded child ready
+	kill -s TERM "$INIT_PID"
+	sleep 0.5
+	! recorded child TERM
+	wait_init 20
+	recorded child TERM
+	[ "$STATUS" -eq 0 ]
+}
+
+# Send SIG to PID the moment it has exec'd init.
+signal_at_exec() {
+	local i
+	for ((i = 0; i < 200000; i++)); do
+		[ "$(readlink "/proc/$2/exe" 2>/dev/null)" = "$INIT" ] && break
+	done
+	kill -s "$1" "$2"
+}
+
+@test "a SIGTERM sent right after start is not lost (20 tries, PID 1 and not)" {
+	local i st
+	for i in $(seq 20); do
+		"$INIT" -- sleep 60 >/dev/null 2>&1 &
+		signal_at_exec TERM $!
+		st=0
+		timeout 10 tail --pid=$! -f /dev/null || { echo "try $i: init hung"; false; }
+		wait $! || st=$?
+		[ "$st" -eq 143 ] || { echo "try $i: status $st"; false; }
+	done
+	for i in $(seq 10); do
+		unshare --pid --fork --mount-proc "$INIT" -- sleep 60 >/dev/null 2>&1 &
+		LAUNCH_PID=$!
+		wait_until 10 child_of "$LAUNCH_PID"
+		signal_at_exec TERM "$(child_of "$LAUNCH_PID")"
+		timeout 10 tail --pid="$LAUNCH_PID" -f /dev/null || { echo "pid1 try $i: init hung"; false; }
+		st=0
+		wait "$LAUNCH_PID" || st=$?
+		LAUNCH_PID=""
+		[ "$st" -eq 143 ] || { echo "pid1 try $i: status $st"; false; }
+	done
+}
+
+@test "a stop request while the child is between restarts ends init at once with 0" {
+	INIT_RESTART_POLICY=always INIT_RESTART_DELAY=60 INIT_LOG_LEVEL=info \
+		start_init -- "$FIX/exitwith" 1
+	wait_until 10 file_has "$T/err" restart_scheduled
+	kill -s TERM "$INIT_PID"
+	wait_init 10
+	[ "$STATUS" -eq 0 ]
+}
+
+leftovers() {
+	local flags=$1
+	shift
+	export INIT_STOP_TIMEOUT=1
+	start_init "$@" -- /bin/sh -c '"$0" "$1" $2 & while ! grep -q ready "$1"; do sleep 0.05; done; exit 5' \
+		"$FIX/sigrec" "$T/rec" "$flags"
+	wait_init 20
+	[ "$STATUS" -eq 5 ]
+	lpid=$(awk '{print $2; exit}' "$T/rec")
+	[ "$1" = --pid1 ] || ! kill -0 "$lpid" 2>/dev/null
+}
+
+@test "leftovers get STOP_SIGNAL and finish before init exits (not PID 1)" {
+	leftovers -k
+	recorded child TERM
+}
+
+@test "leftovers get STOP_SIGNAL and finish before init exits (PID 1)" {
+	leftovers -k --pid1
+	recorded child TERM
+}
+
+@test "leftovers that ignore STOP_SIGNAL are killed after STOP_TIMEOUT (not PID 1)" {
+	INIT_LOG_LEVEL=info leftovers -i
+	! recorded child TERM
+	grep -q 'event=stop_escalated target=leftovers signal=KILL' "$T/err"
+}
+
+@test "leftovers that ignore STOP_SIGNAL are killed after STOP_TIMEOUT (PID 1)" {
+	INIT_LOG_LEVEL=info leftovers -i --pid1
+	grep -q 'event=stop_escalated target=leftovers signal=KILL' "$T/err"
+}
+
+@test "signals init cannot forward are ignored, not fatal" {
+	start_init -- "$FIX/sigrec" "$T/rec"
+	wait_until 10 recorded child ready
+	for sig in URG XCPU XFSZ VTALRM PROF IO PWR SYS STKFLT; do
+		kill -s "$sig" "$INIT_PID"
+	done
+	sleep 0.3
+	kill -0 "$INIT_PID"
+	kill -s TERM "$INIT_PID"
+	wait_init
+	[ "$STATUS" -eq 0 ]
+}

@@ -49,8 +49,9 @@ start_init() {
 		shift
 		unshare --pid --fork --mount-proc "$INIT" "$@" >"$T/out" 2>"$T/err" </dev/null &
 		LAUNCH_PID=$!
-		wait_until 10 child_of "$LAUNCH_PID"
-		INIT_PID=$(child_of "$LAUNCH_PID")
+		# init may already be gone when its child was quick.
+		wait_until 10 eval 'child_of "$LAUNCH_PID" >/dev/null || not_running "$LAUNCH_PID"'
+		INIT_PID=$(child_of "$LAUNCH_PID") || true
 	else
 		"$INIT" "$@" >"$T/out" 2>"$T/err" </dev/null &
 		LAUNCH_PID=$!

@@ -3,7 +3,13 @@
 
 PREFIX	?= /usr/local
 DESTDIR	?=
+# The sanitizer build lives apart, so it never replaces the release binary.
+ifeq ($(SANITIZE),1)
+BUILD	?= build/sanitize
+else
 BUILD	?= build
+endif
+FIXDIR	:= build/fixtures
 
 MUSL_CC	:= $(shell command -v musl-gcc 2>/dev/null)
 ifeq ($(SANITIZE),1)
@@ -30,7 +36,7 @@ endif
 
 SRCS	:= $(wildcard init/*.c)
 OBJS	:= $(SRCS:init/%.c=$(BUILD)/obj/%.o)
-FIXTURES := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/*.c))
+FIXTURES := $(patsubst tests/fixtures/%.c,$(FIXDIR)/%,$(wildcard tests/fixtures/*.c))
 
 .PHONY: all install uninstall run test fixtures clean
 all: $(BUILD)/init
@@ -44,25 +50,26 @@ ifeq ($(NOMUSL),1)
 endif
 	$(CC_INIT) $(P_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS)
 
-$(BUILD)/obj $(BUILD)/fixtures:
+$(BUILD)/obj $(FIXDIR):
 	mkdir -p $@
 
 # Demo worker and test fixtures: static too, so they run in a scratch image.
-$(BUILD)/worker: examples/worker.c | $(BUILD)/obj
+build/worker: examples/worker.c | $(FIXDIR)
 	$(if $(MUSL_CC),$(MUSL_CC),$(CC)) $(STD) $(WARN) -Os -static -s $(CFLAGS) -o $@ $<
 
-$(BUILD)/fixtures/%: tests/fixtures/%.c | $(BUILD)/fixtures
+$(FIXDIR)/%: tests/fixtures/%.c | $(FIXDIR)
 	$(if $(MUSL_CC),$(MUSL_CC),$(CC)) $(STD) $(WARN) -O2 -static $(CFLAGS) -o $@ $<
 
-fixtures: $(FIXTURES) $(BUILD)/worker
+fixtures: $(FIXTURES) build/worker
 
-run: $(BUILD)/init $(BUILD)/worker
+run: $(BUILD)/init build/worker
 	$(BUILD)/init start configs/example.conf
 
 test:
 	@command -v bats >/dev/null && [ -d /usr/lib/bats/bats-assert ] && command -v musl-gcc >/dev/null || sh tests/deps.sh
-	$(MAKE) --no-print-directory $(BUILD)/init fixtures
-	bats $(BATSFLAGS) tests
+	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build build/init fixtures
+	$(MAKE) --no-print-directory $(BUILD)/init
+	INIT_BIN=$(abspath $(BUILD)/init) bats $(BATSFLAGS) tests
 
 install: $(BUILD)/init
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -72,4 +79,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/init
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf build
+
+-include mk/*.mk

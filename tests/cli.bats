@@ -109,9 +109,9 @@ load helper
 }
 
 @test "build/init is a static, stripped binary under 100 KiB" {
-	run file "$INIT"
+	run file "$ROOT/build/init"
 	assert_output --partial "statically linked"
 	assert_output --partial "stripped"
 	refute_output --partial "not stripped"
-	[ "$(stat -c %s "$INIT")" -lt 102400 ]
+	[ "$(stat -c %s "$ROOT/build/init")" -lt 102400 ]
 }

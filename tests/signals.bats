@@ -110,11 +110,17 @@ escalate() {
 	[ "$STATUS" -eq 0 ]
 }
 
-# Send SIG to PID the moment it has exec'd init.
+# Send SIG to PID the moment init has blocked signals, first thing in main
+# (before that, no program can keep the kernel from dropping a signal sent
+# to a namespace's PID 1), so it lands before or around the fork.
 signal_at_exec() {
 	local i
 	for ((i = 0; i < 200000; i++)); do
-		[ "$(readlink "/proc/$2/exe" 2>/dev/null)" = "$INIT" ] && break
+		# (SigBlk reads 0 again while init waits in sigtimedwait.)
+		[ "$(readlink "/proc/$2/exe" 2>/dev/null)" = "$INIT" ] && {
+			! grep -q '^SigBlk:.0000000000000000' "/proc/$2/status" ||
+				[ -n "$(cat "/proc/$2/task/$2/children")" ]
+		} 2>/dev/null && break
 	done
 	kill -s "$1" "$2"
 }

@@ -57,6 +57,7 @@ static const struct key {
 	{ "STOP_DELAY",		K_SECS,	 N(stop_delay), 0, 3600 * 1000,	NULL, "0" },
 	{ "WORKDIR",		K_PATH,	 S(workdir),	0, 0,		NULL, "" },
 	{ "MAX_CPU_PCT",	K_INT,	 N(max_cpu_pct), 0, 100000,	NULL, "0" },
+	{ "CPU_BREACH_TICKS",	K_INT,	 N(cpu_breach_ticks), 1, 1000,	NULL, "1" },
 	{ "MAX_MEM_MB",		K_INT,	 N(max_mem_mb), 0, 16777216,	NULL, "0" },
 	{ "CHECK_INTERVAL",	K_SECS,	 N(check_interval), 100, 3600 * 1000, NULL, "2" },
 	{ "LOG_DIR",		K_PATH,	 S(log_dir),	0, 0,		NULL, "" },
@@ -264,12 +265,27 @@ set(struct conf *c, const struct key *k, const char *v)
 	return "is out of range";
 }
 
+/* Milliseconds as seconds with no trailing zeros: "1", "0.25". */
+static const char *
+secs(long long ms, char *buf, size_t size)
+{
+	char *p;
+
+	fmt(buf, size, "%lld.%03lld", ms / 1000, ms % 1000);
+	p = buf + strlen(buf) - 1;
+	while (*p == '0')
+		*p-- = '\0';
+	if (*p == '.')
+		*p = '\0';
+	return buf;
+}
+
 /* Store a value and say what went wrong, naming where it came from. */
 static void
 assign(struct ctx *x, int line, const struct key *k, const char *prefix,
     const char *v)
 {
-	char b1[80], b2[80];
+	char b1[80], b2[80], b3[24];
 	const char *why;
 	int i;
 
@@ -289,9 +305,9 @@ assign(struct ctx *x, int line, const struct key *k, const char *prefix,
 		problem(x, line, "%s%s: \"%s\" is out of range (%lld to %lld)",
 		    prefix, k->name, shown(v, b1, sizeof(b1)), k->min, k->max);
 	else if (strcmp(why, "is out of range") == 0 && k->type == K_SECS)
-		problem(x, line, "%s%s: \"%s\" is out of range (%g to %g "
+		problem(x, line, "%s%s: \"%s\" is out of range (%s to %s "
 		    "seconds)", prefix, k->name, shown(v, b1, sizeof(b1)),
-		    k->min / 1000.0, k->max / 1000.0);
+		    secs(k->min, b2, sizeof(b2)), secs(k->max, b3, sizeof(b3)));
 	else
 		problem(x, line, "%s%s: \"%s\" %s", prefix, k->name,
 		    shown(v, b1, sizeof(b1)), why);
@@ -364,7 +380,7 @@ parse_line(struct ctx *x, int ln, char *p)
 {
 	static const char idchars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789_";
-	char value[CONF_LINE_MAX + 1], why[200], *name;
+	char val[CONF_LINE_MAX + 1], why[200], *name;
 	const struct key *k;
 	const char *err, *hint;
 	size_t len;
@@ -390,7 +406,7 @@ parse_line(struct ctx *x, int ln, char *p)
 			    (int)len, name);
 		return;
 	}
-	err = parse_value(p + 1, value, why, sizeof(why));
+	err = parse_value(p + 1, val, why, sizeof(why));
 	if (err != NULL) {
 		problem(x, ln, "%.*s: %s", (int)len, name, err);
 		return;
@@ -411,7 +427,7 @@ parse_line(struct ctx *x, int ln, char *p)
 		return;
 	}
 	x->line[k - keys] = ln;
-	assign(x, ln, k, "", value);
+	assign(x, ln, k, "", val);
 }
 
 static char *
@@ -617,7 +633,7 @@ finish(struct ctx *x, char **argv)
 {
 	struct conf *c = x->c;
 	const char *why, *base;
-	char b[80];
+	char b[80], b2[24];
 	size_t n = 0;
 	int i;
 
@@ -644,7 +660,7 @@ finish(struct ctx *x, char **argv)
 	if (!conf_explicit(c, "NAME")) {
 		base = strrchr(c->argv[0], '/');
 		base = base != NULL ? base + 1 : c->argv[0];
-		for (n = 0; base[n] != '\0' && n < NAME_MAX_LEN; n++)
+		for (n = 0; n < NAME_MAX_LEN && base[n] != '\0'; n++)
 			b[n] = isalnum((unsigned char)base[n]) ||
 			    strchr("._-", base[n]) ? base[n] : '_';
 		b[n] = '\0';
@@ -654,9 +670,10 @@ finish(struct ctx *x, char **argv)
 	if (!conf_explicit(c, "RESTART_DELAY_MAX"))
 		c->restart_delay_max = c->restart_delay;
 	else if (c->restart_delay_max < c->restart_delay)
-		problem(x, key_line(x, "RESTART_DELAY_MAX"), "RESTART_DELAY_MAX (%g) is smaller than "
-		    "RESTART_DELAY (%g)", c->restart_delay_max / 1000.0,
-		    c->restart_delay / 1000.0);
+		problem(x, key_line(x, "RESTART_DELAY_MAX"), "RESTART_DELAY_MAX "
+		    "(%s) is smaller than RESTART_DELAY (%s)",
+		    secs(c->restart_delay_max, b, sizeof(b)),
+		    secs(c->restart_delay, b2, sizeof(b2)));
 }
 
 int
@@ -695,7 +712,6 @@ static void
 value(const struct conf *c, const struct key *k, char *buf, size_t size)
 {
 	const char *base = (const char *)c + k->off;
-	long long v;
 	size_t n = 0;
 	char b[16];
 	int i;
@@ -716,15 +732,7 @@ value(const struct conf *c, const struct key *k, char *buf, size_t size)
 		fmt(buf, size, "%lld", *(const long long *)(const void *)base);
 		return;
 	case K_SECS:
-		v = *(const long long *)(const void *)base;
-		if (v % 1000 == 0)
-			fmt(buf, size, "%lld", v / 1000);
-		else if (v % 100 == 0)
-			fmt(buf, size, "%lld.%lld", v / 1000, v % 1000 / 100);
-		else if (v % 10 == 0)
-			fmt(buf, size, "%lld.%02lld", v / 1000, v % 1000 / 10);
-		else
-			fmt(buf, size, "%lld.%03lld", v / 1000, v % 1000);
+		secs(*(const long long *)(const void *)base, buf, size);
 		return;
 	case K_ENUM:
 		fmt(buf, size, "%s", k->choices[*(const int *)(const void *)base]);

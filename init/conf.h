@@ -26,6 +26,7 @@ struct conf {
 	long long	 stop_delay;
 	char		 workdir[PATH_LEN];
 	long long	 max_cpu_pct;
+	long long	 cpu_breach_ticks;
 	long long	 max_mem_mb;
 	long long	 check_interval;
 	char		 log_dir[PATH_LEN];

@@ -13,5 +13,7 @@
 #define CODES_MAX	32		/* entries in SUCCESS_EXIT_CODES */
 #define HISTORY_MAX	64		/* restart times remembered for MAX_RESTARTS */
 #define EVENT_MAX	2048		/* one event line */
+#define PROCS_MAX	8192		/* processes one /proc scan looks at */
+#define TOP_MAX		3		/* processes named in a watchdog breach */
 
 #endif

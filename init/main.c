@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "limits.h"
 #include "sig.h"
+#include "status.h"
 #include "supervise.h"
 #include "util.h"
 
@@ -16,6 +17,8 @@ static const char usage_text[] =
     "usage: init start CONF [-- CMD [ARG...]]   supervise CONF's command\n"
     "       init -- CMD [ARG...]                supervise CMD, no config file\n"
     "       init check CONF                     validate CONF, print settings\n"
+    "       init status CONF [--json]           is it running? (LSB exit codes)\n"
+    "       init stop CONF [--timeout SECONDS]  stop a running supervisor\n"
     "       init --version | --help\n"
     "Every setting can also come from the environment as INIT_<KEY>.\n";
 
@@ -75,6 +78,39 @@ cmd_check(int argc, char **argv, struct conf *c, const sigset_t *orig)
 	return 0;
 }
 
+static int
+cmd_status(int argc, char **argv, struct conf *c, const sigset_t *orig)
+{
+	int json = argc == 4 && strcmp(argv[3], "--json") == 0;
+
+	(void)orig;
+	if (argc < 3 || (argc > 3 && !json))
+		return usage("status: expected CONF [--json]");
+	/* LSB: status reports problems with 4, not 2. */
+	if (conf_load(c, MODE_START, argv[2], NULL) > 0)
+		return 4;
+	return st_status(c, json);
+}
+
+static int
+cmd_stop(int argc, char **argv, struct conf *c, const sigset_t *orig)
+{
+	long long timeout = -1;
+	const char *why;
+
+	(void)orig;
+	if (argc == 5 && strcmp(argv[3], "--timeout") == 0) {
+		why = secs_parse(argv[4], 0, 86400 * 1000LL, &timeout);
+		if (why != NULL) {
+			warnx("stop: --timeout \"%s\" %s", argv[4], why);
+			return 2;
+		}
+	} else if (argc != 3)
+		return usage("stop: expected CONF [--timeout SECONDS]");
+	load(c, MODE_START, argv[2], NULL);
+	return st_stop(c, timeout >= 0 ? timeout : c->stop_timeout + 5000);
+}
+
 static const struct {
 	const char	*name;
 	int		(*run)(int, char **, struct conf *, const sigset_t *);
@@ -82,6 +118,8 @@ static const struct {
 	{ "start",	cmd_start },
 	{ "--",		cmd_dash },
 	{ "check",	cmd_check },
+	{ "status",	cmd_status },
+	{ "stop",	cmd_stop },
 };
 
 int

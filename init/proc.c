@@ -1,4 +1,7 @@
-/* Reading /proc: one process's stat line, and walking init's descendants. */
+/*
+ * Reading /proc: stat lines, PSS, and the processes below init.
+ * Parsing is kept apart from I/O so it can be tested and fuzzed alone.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,78 +14,184 @@
 #include "proc.h"
 #include "util.h"
 
+/* Fields of /proc/PID/stat after comm, numbered as in proc(5) from 3. */
+enum { F_STATE = 3, F_PPID = 4, F_UTIME = 14, F_STIME, F_CUTIME, F_CSTIME,
+    F_START = 22, F_RSS = 24 };
+
 int
 proc_parse_stat(const char *s, struct pstat *p)
 {
-	const char *q;
-	int n;
+	const char *open, *close, *q;
+	unsigned long long v;
+	size_t len;
+	int field;
 
-	/* comm may hold spaces and parentheses: fields start after the last ')'. */
-	q = strrchr(s, ')');
-	if (q == NULL)
-		return -1;
 	memset(p, 0, sizeof(*p));
-	n = sscanf(q + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-	    "%llu %llu %llu %llu %*d %*d %*d %*d %llu %*u %lld",
-	    &p->state, &p->ppid, &p->utime, &p->stime, &p->cutime,
-	    &p->cstime, &p->start, &p->rss);
-	return n == 8 ? 0 : -1;
+	/* comm may hold spaces and parentheses: fields start after the last ')'. */
+	open = strchr(s, '(');
+	close = strrchr(s, ')');
+	if (open == NULL || close == NULL || close < open || close[1] != ' ')
+		return -1;
+	p->pid = (pid_t)strtol(s, NULL, 10);
+	len = (size_t)(close - open - 1);
+	if (len >= sizeof(p->comm))
+		len = sizeof(p->comm) - 1;
+	memcpy(p->comm, open + 1, len);
+	p->state = close[2];
+	q = close + 3;
+	for (field = F_PPID; field <= F_RSS; field++) {
+		if (*q != ' ' && field > F_PPID)
+			return -1;
+		q += strspn(q, " ");
+		/* Signed fields (cutime may be too) only matter when >= 0. */
+		v = *q == '-' ? 0 : strtoull(q, NULL, 10);
+		q += strspn(q, "-");
+		if (*q < '0' || *q > '9')
+			return -1;
+		q += strspn(q, "0123456789");
+		switch (field) {
+		case F_PPID:	p->ppid = (pid_t)v; break;
+		case F_UTIME:	p->utime = v; break;
+		case F_STIME:	p->stime = v; break;
+		case F_CUTIME:	p->cutime = v; break;
+		case F_CSTIME:	p->cstime = v; break;
+		case F_START:	p->start = v; break;
+		case F_RSS:	p->rss = (long long)v; break;
+		}
+	}
+	return p->state != '\0' ? 0 : -1;
+}
+
+long long
+proc_parse_pss(const char *s)
+{
+	long long sum = -1, kb;
+	const char *p;
+
+	for (p = s; (p = strstr(p, "\nPss:")) != NULL; p += 5) {
+		kb = strtoll(p + 5, NULL, 10);
+		sum = (sum < 0 ? 0 : sum) + kb;
+	}
+	return sum;
+}
+
+static ssize_t
+read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n, got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((size_t)got < size - 1) {
+		n = read(fd, buf + got, size - 1 - (size_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return got;
 }
 
 int
 proc_stat(pid_t pid, struct pstat *p)
 {
 	char path[32], buf[1024];
-	ssize_t n;
-	int fd;
 
 	fmt(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return proc_parse_stat(buf, p);
 }
 
-/* Whether PID descends from ROOT, following parent links. */
-static int
-descends(pid_t pid, pid_t root)
+long long
+proc_pss(pid_t pid)
 {
-	struct pstat st;
-	int depth;
+	char path[40], buf[2048];
 
-	for (depth = 0; depth < 4096 && pid > 1; depth++) {
-		if (proc_stat(pid, &st) < 0)
-			return 0;
-		if (st.ppid == root)
-			return 1;
-		pid = st.ppid;
-	}
-	return 0;
+	fmt(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+	buf[0] = '\n';
+	if (read_small(path, buf + 1, sizeof(buf) - 1) <= 0)
+		return -1;
+	return proc_parse_pss(buf);
 }
 
-int
-proc_kill_tree(pid_t root, int sig)
+static int
+by_pid(const void *a, const void *b)
 {
+	const struct pstat *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/*
+ * Every process whose parent chain reaches ROOT without passing SKIP.
+ * Parents are looked up among the processes read in this same scan; a
+ * process that vanished mid-scan just ends its chain.
+ */
+int
+proc_tree(pid_t root, pid_t skip, struct pstat *p, int max)
+{
+	struct pstat key, *hit;
 	struct dirent *d;
 	DIR *dir;
 	long long pid;
-	int n = 0;
+	int n = 0, i, j, depth;
+	pid_t up;
 
 	dir = opendir("/proc");
 	if (dir == NULL)
 		return -1;
-	while ((d = readdir(dir)) != NULL) {
-		if (num_parse(d->d_name, 2, 1LL << 30, &pid) != NULL ||
-		    pid == root)
+	while ((d = readdir(dir)) != NULL && n < max) {
+		if (num_parse(d->d_name, 1, 1LL << 30, &pid) != NULL ||
+		    pid == root || pid == skip)
 			continue;
-		if (descends((pid_t)pid, root) && kill((pid_t)pid, sig) == 0)
+		if (proc_stat((pid_t)pid, &p[n]) == 0)
 			n++;
 	}
 	closedir(dir);
-	return n;
+	qsort(p, (size_t)n, sizeof(*p), by_pid);
+	for (i = 0; i < n; i++) {
+		up = p[i].ppid;
+		for (depth = 0; depth < 1024 && up != root; depth++) {
+			key.pid = up;
+			hit = up == skip ? NULL : bsearch(&key, p, (size_t)n,
+			    sizeof(*p), by_pid);
+			if (hit == NULL)
+				break;
+			up = hit->ppid;
+		}
+		p[i].member = up == root;
+	}
+	for (i = 0, j = 0; i < n; i++)
+		if (p[i].member)
+			p[j++] = p[i];
+	return j;
+}
+
+int
+proc_kill_tree(pid_t root, pid_t skip, int sig, struct pstat *p, int max)
+{
+	int n, i, sent = 0;
+
+	n = proc_tree(root, skip, p, max);
+	for (i = 0; i < n; i++)
+		if (p[i].state != 'Z' && kill(p[i].pid, sig) == 0)
+			sent++;
+	return n < 0 ? -1 : sent;
+}
+
+int
+proc_alive(pid_t pid, unsigned long long start)
+{
+	struct pstat p;
+
+	if (pid <= 0 || proc_stat(pid, &p) < 0 || p.state == 'Z' ||
+	    p.state == 'X')
+		return 0;
+	return start == 0 || p.start == start;
 }

@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pidfile.h"
 #include "proc.h"
 #include "sig.h"
 #include "spawn.h"
 #include "supervise.h"
 #include "util.h"
+#include "watchdog.h"
 
 enum {
 	ST_RUNNING,	/* child alive */
@@ -38,6 +40,11 @@ struct sv {
 	sigset_t		 waitset;
 	pid_t			 self;
 	int			 pid1;
+	struct wd		 wd;		/* also scratch for /proc scans */
+	int			 pidfd;		/* PID_DIR, or -1: no files */
+	int			 pid_warned;
+	unsigned long long	 self_start;	/* our /proc start time */
+	long long		 wall_start;	/* epoch seconds */
 
 	int			 state;
 	int			 want_down;	/* stop requested: no restarts */
@@ -46,16 +53,24 @@ struct sv {
 	struct spawn_err	 exec_err;	/* of the current child */
 	int			 child_stopped;	/* by job control */
 	int			 killed;	/* escalated to SIGKILL */
+	int			 breach;	/* WD_* that is stopping the child */
+	long long		 child_wall;	/* epoch seconds */
 	int			 stop_sig;	/* waiting out STOP_DELAY */
 
 	long long		 t_forward;	/* forward stop_sig (STOP_DELAY) */
 	long long		 t_kill;	/* SIGKILL the child or leftovers */
 	long long		 t_restart;	/* start the next child */
+	long long		 t_tick;	/* next watchdog check */
 
 	long long		 delay;		/* next restart delay */
 	long long		 history[HISTORY_MAX];	/* restart times, a ring */
 	unsigned long		 restarts;
 	int			 status;	/* init's exit status */
+	char			 last_exit[64];	/* for the state file */
+};
+
+static const char *const state_names[] = {
+	"running", "cooldown", "draining", "stopped"
 };
 
 static const char *
@@ -81,7 +96,96 @@ to_leftovers(struct sv *s, int sig)
 	if (s->pid1)
 		kill(-1, sig);
 	else
-		proc_kill_tree(s->self, sig);
+		proc_kill_tree(s->self, 0, sig, s->wd.procs, PROCS_MAX);
+}
+
+static long long
+wall(void)
+{
+	return (long long)time(NULL);
+}
+
+/* Rewrite the PID and state files after a change; warn once on failure. */
+static void
+save_state(struct sv *s)
+{
+	char buf[1024], num[32];
+	const char *st = state_names[s->state];
+	int r;
+
+	if (s->pidfd < 0)
+		return;
+	if (s->state == ST_RUNNING && (s->want_down || s->breach))
+		st = "stopping";
+	fmt(buf, sizeof(buf),
+	    "state=%s\nname=%s\nsupervisor_pid=%d\nsupervisor_start=%lld\n"
+	    "supervisor_start_ticks=%llu\nchild_pid=%d\nchild_start=%lld\n"
+	    "restarts=%lu\n%sconfig=%s\nupdated=%lld\n",
+	    st, s->c->name, (int)s->self, s->wall_start, s->self_start,
+	    (int)s->child, s->child ? s->child_wall : 0, s->restarts,
+	    s->last_exit, s->c->path != NULL ? s->c->path : "-", wall());
+	r = pid_write(s->pidfd, s->c->name, PF_STATE, buf);
+	if (r == 0 && s->child != 0) {
+		fmt(num, sizeof(num), "%d\n", (int)s->child);
+		r = pid_write(s->pidfd, s->c->name, PF_CHILD, num);
+	} else if (r == 0) {
+		fmt(num, sizeof(num), "%s.%s", s->c->name, PF_CHILD);
+		unlinkat(s->pidfd, num, 0);
+	}
+	if (r < 0 && !s->pid_warned) {
+		s->pid_warned = 1;
+		log_event(&s->log, LV_WARN, "state_file_failed", (struct field[]){
+		    FS("dir", s->c->pid_dir), FS("error", strerror(errno)),
+		    FEND });
+	}
+}
+
+/*
+ * Claim NAME's PID file in PID_DIR.  Returns -1 if a live supervisor owns
+ * it; an unusable PID_DIR only costs the files.
+ */
+static int
+claim_pidfile(struct sv *s)
+{
+	const char *why = NULL;
+	char num[32];
+	pid_t owner, stale;
+	struct pstat self;
+
+	s->pidfd = -1;
+	if (s->c->pid_dir[0] == '\0' ||
+	    (s->c->mode == MODE_DASH && !conf_explicit(s->c, "PID_DIR")))
+		return 0;
+	if (proc_stat(s->self, &self) == 0)
+		s->self_start = self.start;
+	s->pidfd = pid_dir(s->c->pid_dir, 1, &why);
+	if (s->pidfd < 0) {
+		log_event(&s->log, LV_WARN, "pid_dir_unusable", (struct field[]){
+		    FS("dir", s->c->pid_dir), FS("why", why),
+		    FS("error", strerror(errno)), FEND });
+		return 0;
+	}
+	owner = pid_owner(s->pidfd, s->c->name, &stale);
+	if (owner != 0) {
+		warnx("%s is already running as PID %d (%s/%s.%s); not starting "
+		    "another", s->c->name, (int)owner, s->c->pid_dir, s->c->name,
+		    PF_SUPERVISOR);
+		close(s->pidfd);
+		s->pidfd = -1;
+		return -1;
+	}
+	if (stale != 0)
+		log_event(&s->log, LV_WARN, "stale_pid_file", (struct field[]){
+		    FN("pid", stale), FS("dir", s->c->pid_dir), FEND });
+	fmt(num, sizeof(num), "%d\n", (int)s->self);
+	if (pid_write(s->pidfd, s->c->name, PF_SUPERVISOR, num) < 0) {
+		log_event(&s->log, LV_WARN, "pid_file_refused", (struct field[]){
+		    FS("dir", s->c->pid_dir), FS("name", s->c->name),
+		    FS("error", strerror(errno)), FEND });
+		close(s->pidfd);
+		s->pidfd = -1;
+	}
+	return 0;
 }
 
 static void
@@ -91,14 +195,17 @@ begin_exit(struct sv *s, int status)
 
 	s->status = status;
 	s->state = ST_DRAINING;
-	s->t_restart = s->t_forward = NEVER;
+	s->t_restart = s->t_forward = s->t_tick = NEVER;
 	s->t_kill = now_ms() + s->c->stop_timeout;
+	save_state(s);
 	/* Reap first: with nothing left there is no one to signal. */
 	to_leftovers(s, s->c->stop_signal);
 	log_event(&s->log, LV_DEBUG, "draining", (struct field[]){
 	    FS("signal", signame(s->c->stop_signal, b)),
 	    FN("timeout_ms", s->c->stop_timeout), FEND });
 }
+
+static void decide(struct sv *, int, long long, int);
 
 static void
 start_child(struct sv *s)
@@ -113,15 +220,16 @@ start_child(struct sv *s)
 		    FS("error", strerror(errno)), FEND });
 		/* Like a run that failed at once: the policy decides. */
 		s->child = 0;
-		s->state = ST_COOLDOWN;
-		s->child_start = now_ms();
 		s->exec_err.stage = SPAWN_OK;
+		decide(s, 1, 0, 1);
 		return;
 	}
 	s->child = pid;
 	s->child_start = now_ms();
-	s->child_stopped = s->killed = 0;
+	s->child_wall = wall();
+	s->child_stopped = s->killed = s->breach = 0;
 	s->state = ST_RUNNING;
+	save_state(s);
 	if (s->exec_err.stage != SPAWN_OK) {
 		fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
 		    s->c->argv[0], strerror(s->exec_err.err));
@@ -132,6 +240,10 @@ start_child(struct sv *s)
 	log_event(&s->log, LV_INFO, "child_started", (struct field[]){
 	    FN("pid", pid), FS("command", s->c->command),
 	    FN("restarts", s->restarts), FEND });
+	if (s->c->max_cpu_pct > 0 || s->c->max_mem_mb > 0) {
+		wd_reset(&s->wd);
+		s->t_tick = s->child_start + s->c->check_interval;
+	}
 }
 
 static int
@@ -145,9 +257,12 @@ is_success(const struct conf *c, int code)
 	return 0;
 }
 
-/* Decide what follows a run that ended with CODE after RUNTIME ms. */
+/*
+ * Decide what follows a run that ended with CODE after RUNTIME ms; FAILED
+ * marks a run that failed whatever its code (the watchdog killed it).
+ */
 static void
-decide(struct sv *s, int code, long long runtime)
+decide(struct sv *s, int code, long long runtime, int failed)
 {
 	const struct conf *c = s->c;
 	long long now = now_ms(), d;
@@ -156,7 +271,8 @@ decide(struct sv *s, int code, long long runtime)
 	if (s->want_down)
 		return begin_exit(s, code);
 	if (c->restart_policy == RESTART_NEVER ||
-	    (c->restart_policy == RESTART_ON_FAILURE && is_success(c, code))) {
+	    (c->restart_policy == RESTART_ON_FAILURE && !failed &&
+	    is_success(c, code))) {
 		log_event(&s->log, LV_DEBUG, "no_restart", (struct field[]){
 		    FN("status", code), FEND });
 		return begin_exit(s, code);
@@ -182,6 +298,7 @@ decide(struct sv *s, int code, long long runtime)
 	s->delay = d * 2 > c->restart_delay_max ? c->restart_delay_max : d * 2;
 	s->state = ST_COOLDOWN;
 	s->t_restart = now + d;
+	save_state(s);
 	log_event(&s->log, LV_INFO, "restart_scheduled", (struct field[]){
 	    FN("delay_ms", d), FN("restarts", s->restarts + 1),
 	    FN("status", code), FEND });
@@ -203,6 +320,8 @@ child_exited(struct sv *s, int ws)
 		code = WEXITSTATUS(ws);
 	if (s->exec_err.stage != SPAWN_OK)
 		reason = "exec_failed";
+	else if (s->breach != WD_NONE)
+		reason = s->breach == WD_CPU ? "watchdog_cpu" : "watchdog_mem";
 	else if (s->want_down && !s->killed)
 		reason = "stopped";
 	/* Info, not warn: `init --` stays quiet; the exit status tells. */
@@ -217,11 +336,21 @@ child_exited(struct sv *s, int ws)
 		    FN("status", code), FN("runtime_ms", runtime),
 		    FS("reason", reason), FEND });
 	s->child = 0;
-	s->t_forward = s->t_kill = NEVER;
+	s->t_forward = s->t_kill = s->t_tick = NEVER;
+	if (sig != 0)
+		fmt(s->last_exit, sizeof(s->last_exit), "last_exit_signal=%s\n"
+		    "last_exit_status=%d\nlast_exit_reason=%s\n", signame(sig, b),
+		    code, reason);
+	else
+		fmt(s->last_exit, sizeof(s->last_exit), "last_exit_code=%d\n"
+		    "last_exit_status=%d\nlast_exit_reason=%s\n", code, code,
+		    reason);
 	/* In a terminal, ^C and ^\ mean the user wants out, whatever the policy. */
 	if (s->env.tty && (sig == SIGINT || sig == SIGQUIT))
 		s->want_down = 1;
-	decide(s, code, runtime);
+	/* Like the kernel's OOM killer: a watchdog kill reads as SIGKILL. */
+	decide(s, s->breach != WD_NONE ? 128 + SIGKILL : code, runtime,
+	    s->breach != WD_NONE);
 }
 
 /* The child was stopped by job control (^Z): nobody else will resume it. */
@@ -307,12 +436,15 @@ request_stop(struct sv *s, int sig)
 	if (first && s->c->stop_delay > 0) {
 		s->stop_sig = sig;
 		s->t_forward = now_ms() + s->c->stop_delay;
+		save_state(s);
 		return;
 	}
 	s->t_forward = NEVER;
 	forward(s, sig);
 	if (s->t_kill == NEVER)
 		s->t_kill = now_ms() + s->c->stop_timeout;
+	if (first)
+		save_state(s);
 }
 
 static void
@@ -336,6 +468,36 @@ on_signal(struct sv *s, const siginfo_t *si)
 	else
 		log_event(&s->log, LV_DEBUG, "signal_ignored", (struct field[]){
 		    FS("signal", signame(sig, b)), FEND });
+}
+
+/* One watchdog check; on a breach, stop the child like a stop request. */
+static void
+tick(struct sv *s, long long now)
+{
+	struct wd_verdict v;
+	int mem;
+
+	s->t_tick = now + s->c->check_interval;
+	if (s->state != ST_RUNNING || s->want_down || s->breach)
+		return;
+	wd_tick(&s->wd, s->c, s->self, 0, now, &v);
+	log_event(&s->log, LV_DEBUG, "watchdog_tick", (struct field[]){
+	    FN("cpu_pct", v.cpu_pct), FN("mem_mb", v.mem_mb),
+	    FN("rss_mb", v.rss_mb),
+	    FN("procs", v.nprocs), FEND });
+	if (v.kind == WD_NONE)
+		return;
+	mem = v.kind == WD_MEM;
+	log_event(&s->log, LV_WARN, "watchdog_breach", (struct field[]){
+	    FS("resource", mem ? "mem" : "cpu"),
+	    FN("value", mem ? v.mem_mb : v.cpu_pct),
+	    FN("limit", mem ? s->c->max_mem_mb : s->c->max_cpu_pct),
+	    FS("unit", mem ? "MB" : "%"), FS("top", v.top), FEND });
+	s->breach = v.kind;
+	s->t_tick = NEVER;
+	forward(s, s->c->stop_signal);
+	s->t_kill = now + s->c->stop_timeout;
+	save_state(s);
 }
 
 static void
@@ -368,12 +530,12 @@ on_deadlines(struct sv *s)
 			to_leftovers(s, SIGKILL);
 		}
 	}
+	if (s->t_tick != NEVER && now >= s->t_tick)
+		tick(s, now);
 	if (s->t_restart != NEVER && now >= s->t_restart) {
 		s->history[s->restarts % HISTORY_MAX] = now;
 		s->restarts++;
 		start_child(s);
-		if (s->child == 0)
-			decide(s, 1, 0);
 	}
 	(void)b;
 }
@@ -389,6 +551,8 @@ next_deadline(const struct sv *s)
 		t = s->t_kill;
 	if (s->t_restart != NEVER && (t == NEVER || s->t_restart < t))
 		t = s->t_restart;
+	if (s->t_tick != NEVER && (t == NEVER || s->t_tick < t))
+		t = s->t_tick;
 	return t;
 }
 
@@ -430,6 +594,11 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	sig_blockable(&s.waitset);
 	s.env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
 	log_init(&s.log, c, c->mode == MODE_DASH ? 2 : 1);
+	s.wall_start = wall();
+	if (wd_init(&s.wd) < 0)
+		die(1, "cannot allocate the process table");
+	if (claim_pidfile(&s) < 0)
+		return 2;
 	if (!s.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_event(&s.log, LV_WARN, "subreaper_failed", (struct field[]){
 		    FS("error", strerror(errno)), FEND });
@@ -439,8 +608,6 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	    FS("config", c->path != NULL ? c->path : "-"), FEND });
 
 	start_child(&s);
-	if (s.child == 0)
-		decide(&s, 1, 0);
 	while (s.state != ST_DONE) {
 		t = next_deadline(&s);
 		wait = t == NEVER ? -1 : t - now_ms();
@@ -455,6 +622,10 @@ sv_run(const struct conf *c, const sigset_t *orig)
 		on_deadlines(&s);
 		if (s.state == ST_DRAINING && (none || reap(&s) < 0))
 			s.state = ST_DONE;
+	}
+	if (s.pidfd >= 0) {
+		pid_remove(s.pidfd, c->name);
+		close(s.pidfd);
 	}
 	log_event(&s.log, LV_INFO, "exiting", (struct field[]){
 	    FN("status", s.status), FN("restarts", s.restarts), FEND });

@@ -19,7 +19,13 @@ common_setup() {
 
 common_teardown() {
 	if [ -n "$LAUNCH_PID" ] && kill -0 "$LAUNCH_PID" 2>/dev/null; then
-		[ -n "$INIT_PID" ] && kill -KILL "$INIT_PID" 2>/dev/null
+		# A failed test leaves init running: take its whole tree down.
+		if [ -n "$INIT_PID" ]; then
+			kill -STOP "$INIT_PID" 2>/dev/null
+			# shellcheck disable=SC2046
+			kill -KILL $(descendants "$INIT_PID") 2>/dev/null
+			kill -KILL "$INIT_PID" 2>/dev/null
+		fi
 		kill -KILL "$LAUNCH_PID" 2>/dev/null
 		wait "$LAUNCH_PID" 2>/dev/null
 	fi

@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# The resource watchdog: memory and CPU limits on init's process tree.
+
+load helper
+
+# conf FILE KEY=VALUE...: a config with PID_DIR under $T.
+conf() {
+	local f=$1
+	shift
+	printf '%s\n' "PID_DIR=$T/run" "CHECK_INTERVAL=0.5" "STOP_TIMEOUT=2" "$@" >"$f"
+}
+
+ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); print a[1]}' "$T/out"; }
+
+@test "a memory hog is killed within two ticks of crossing MAX_MEM_MB" {
+	conf "$T/c.conf" "COMMAND='$WORKER --interval 250 --leak-mb 8'" MAX_MEM_MB=60 LOG_LEVEL=debug
+	start_init start "$T/c.conf"
+	wait_init 60
+	[ "$STATUS" -eq 137 ]
+	grep -q 'event=watchdog_breach resource=mem value=[0-9]* limit=60 unit=MB top=[0-9]*:worker:[0-9]*MB' "$T/out"
+	grep -q 'event=child_exited .*reason=watchdog_mem' "$T/out"
+	# Ticks before the breach: at most one already over the limit.
+	over=$(ticks_mb | awk '$1 > 60' | wc -l)
+	[ "$over" -le 2 ]
+}
+
+@test "a CPU spinner is killed after CPU_BREACH_TICKS ticks over MAX_CPU_PCT" {
+	conf "$T/c.conf" "COMMAND='$WORKER --spin'" MAX_CPU_PCT=30 CPU_BREACH_TICKS=3 LOG_LEVEL=debug
+	start_init start "$T/c.conf"
+	wait_init 60
+	[ "$STATUS" -eq 137 ]
+	grep -q 'event=watchdog_breach resource=cpu value=[0-9]* limit=30 unit=% top=[0-9]*:worker:' "$T/out"
+	grep -q 'reason=watchdog_cpu' "$T/out"
+	# The kill came on the third tick over the limit, not before.
+	n=$(awk -F'cpu_pct=' '/event=watchdog_tick/ {split($2, a, " "); if (a[1] > 30) c++} END {print c+0}' "$T/out")
+	[ "$n" -ge 3 ]
+}
+
+@test "a short CPU spike under CPU_BREACH_TICKS is not killed" {
+	conf "$T/c.conf" "COMMAND='/bin/sh -c \"timeout 0.7 sh -c \\\"while :; do :; done\\\"; sleep 3; exit 0\"'" \
+		MAX_CPU_PCT=30 CPU_BREACH_TICKS=4
+	start_init start "$T/c.conf"
+	wait_init 60
+	[ "$STATUS" -eq 0 ]
+	! grep -q watchdog_breach "$T/out"
+}
+
+@test "children that do the spinning are caught, even after setsid" {
+	conf "$T/c.conf" "COMMAND='/bin/sh -c \"setsid $WORKER --spin & $WORKER --spin & wait\"'" MAX_CPU_PCT=50
+	start_init start "$T/c.conf"
+	wait_init 60
+	grep -q 'event=watchdog_breach resource=cpu' "$T/out"
+	# Both spinners are named among the top processes.
+	[ "$(grep -o 'top=[^ ]*' "$T/out" | tr ',' '\n' | grep -c ':worker:')" -eq 2 ]
+	! pgrep -f "$WORKER --spin"
+}
+
+@test "children that allocate are caught" {
+	conf "$T/c.conf" "COMMAND='/bin/sh -c \"$WORKER --interval 250 --leak-mb 8 & $WORKER --interval 250 --leak-mb 8 & wait\"'" MAX_MEM_MB=80
+	start_init start "$T/c.conf"
+	wait_init 60
+	grep -q 'event=watchdog_breach resource=mem' "$T/out"
+	[ "$STATUS" -eq 137 ]
+}
+
+@test "a worker that forks short-lived CPU jobs cannot hide between ticks" {
+	# Each job burns 0.2 s and is gone before the next tick sees it.
+	conf "$T/c.conf" "COMMAND='/bin/sh -c \"while :; do timeout 0.2 sh -c \\\"while :; do :; done\\\"; done\"'" \
+		MAX_CPU_PCT=40
+	start_init start "$T/c.conf"
+	wait_init 60
+	grep -q 'event=watchdog_breach resource=cpu' "$T/out"
+}
+
+@test "shared memory of forked workers is judged by PSS, not summed RSS" {
+	# Parent touches 60 MB then forks 3 children that share it: RSS sums
+	# to ~240 MB, PSS stays ~60 MB.
+	cat >"$T/share.py" <<-'EOF'
+	import os, time
+	buf = bytearray(60 * 1024 * 1024)
+	for i in range(0, len(buf), 4096): buf[i] = 1
+	for _ in range(3):
+	    if os.fork() == 0:
+	        time.sleep(30); os._exit(0)
+	print("forked", flush=True)
+	time.sleep(30)
+	EOF
+	conf "$T/c.conf" "COMMAND='python3 $T/share.py'" MAX_MEM_MB=150 LOG_LEVEL=debug
+	start_init start "$T/c.conf"
+	wait_until 20 file_has "$T/out" forked
+	# RSS over the limit for a few ticks, yet no kill.
+	wait_until 20 eval '[ "$(ticks_mb rss_mb | awk "\$1 > 150" | wc -l)" -ge 3 ]'
+	# ... while the confirmed figure stays under it.
+	[ "$(ticks_mb | awk '$1 > 150' | wc -l)" -eq 0 ]
+	! grep -q watchdog_breach "$T/out"
+	kill -s TERM "$INIT_PID"
+	wait_init
+}
+
+@test "after a watchdog kill the restart policy applies, as a failure" {
+	# The worker exits 0 on TERM; on-failure still restarts it.
+	conf "$T/c.conf" "COMMAND='$WORKER --interval 250 --leak-mb 10'" MAX_MEM_MB=40 \
+		RESTART_POLICY=on-failure RESTART_DELAY=0.2 MAX_RESTARTS=1
+	start_init start "$T/c.conf"
+	wait_init 60
+	[ "$(grep -c 'reason=watchdog_mem' "$T/out")" -eq 2 ]
+	grep -q 'event=restart_scheduled' "$T/out"
+	grep -q 'event=give_up' "$T/out"
+	[ "$STATUS" -eq 137 ]
+}
+
+voluntary() { awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$1/status"; }
+
+@test "with both limits off there is no tick: an idle init never wakes up" {
+	start_init -- sleep 60
+	sleep 0.5
+	a=$(voluntary "$INIT_PID")
+	sleep 3
+	b=$(voluntary "$INIT_PID")
+	[ "$a" -eq "$b" ]
+	kill -s TERM "$INIT_PID"
+	wait_init
+}
+
+@test "with a limit set, init wakes up once per CHECK_INTERVAL" {
+	INIT_MAX_MEM_MB=1000 INIT_CHECK_INTERVAL=0.5 start_init -- sleep 60
+	sleep 0.5
+	a=$(voluntary "$INIT_PID")
+	sleep 3
+	b=$(voluntary "$INIT_PID")
+	[ $((b - a)) -ge 3 ]
+	[ $((b - a)) -le 12 ]
+	kill -s TERM "$INIT_PID"
+	wait_init
+}

@@ -13,6 +13,8 @@
 #define CODES_MAX	32		/* entries in SUCCESS_EXIT_CODES */
 #define HISTORY_MAX	64		/* restart times remembered for MAX_RESTARTS */
 #define EVENT_MAX	2048		/* one event line */
+#define LOG_LINE_MAX	(16 * 1024)	/* longer child lines go out in parts */
+#define LOG_READ_MAX	(64 * 1024)	/* one read from the child's pipe */
 #define PROCS_MAX	8192		/* processes one /proc scan looks at */
 #define TOP_MAX		3		/* processes named in a watchdog breach */
 

@@ -19,33 +19,13 @@
 #include "proc.h"
 #include "util.h"
 
-static int
-mkdirs(const char *dir)
-{
-	char path[PATH_LEN];
-	char *p;
-
-	fmt(path, sizeof(path), "%s", dir);
-	for (p = path + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 int
 pid_dir(const char *dir, int create, const char **why)
 {
 	struct stat st;
 	int fd;
 
-	if (create && mkdirs(dir) < 0) {
+	if (create && mkdirs(dir, 0755) < 0) {
 		*why = "cannot create it";
 		return -1;
 	}

@@ -95,6 +95,10 @@ child(const struct conf *c, const struct spawn_env *e, int fd)
 			tcsetpgrp(0, getpid());
 	} else if (setsid() < 0)
 		se.stage = SPAWN_SETSID;
+	/* dup2 leaves the copies without FD_CLOEXEC, as they must be. */
+	if (se.stage == SPAWN_OK && ((e->out >= 0 && dup2(e->out, 1) < 0) ||
+	    (e->err >= 0 && dup2(e->err, 2) < 0)))
+		se.stage = SPAWN_SETSID;
 	if (se.stage == SPAWN_OK && c->workdir[0] != '\0' &&
 	    chdir(c->workdir) < 0)
 		se.stage = SPAWN_WORKDIR;

@@ -12,6 +12,7 @@ struct spawn_env {
 	sigset_t	 mask;		/* blocked signals */
 	sigset_t	 ignored;	/* signals set to SIG_IGN */
 	int		 tty;		/* give the child init's terminal */
+	int		 out, err;	/* its stdout/stderr, or -1: init's own */
 };
 
 /* Why a child failed before its program ran. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "logger.h"
 #include "pidfile.h"
 #include "proc.h"
 #include "sig.h"
@@ -41,6 +42,10 @@ struct sv {
 	pid_t			 self;
 	int			 pid1;
 	struct wd		 wd;		/* also scratch for /proc scans */
+	struct lpipes		 lp;		/* to the log writer, held for life */
+	pid_t			 logger;	/* 0: none running */
+	long long		 logger_start;	/* ms */
+	int			 logging;	/* LOG_DIR is set */
 	int			 pidfd;		/* PID_DIR, or -1: no files */
 	int			 pid_warned;
 	unsigned long long	 self_start;	/* our /proc start time */
@@ -61,6 +66,7 @@ struct sv {
 	long long		 t_kill;	/* SIGKILL the child or leftovers */
 	long long		 t_restart;	/* start the next child */
 	long long		 t_tick;	/* next watchdog check */
+	long long		 t_logger;	/* restart the log writer */
 
 	long long		 delay;		/* next restart delay */
 	long long		 history[HISTORY_MAX];	/* restart times, a ring */
@@ -93,10 +99,11 @@ to_child(struct sv *s, int sig)
 static void
 to_leftovers(struct sv *s, int sig)
 {
-	if (s->pid1)
+	/* kill(-1) would hit the log writer, which must outlive them. */
+	if (s->pid1 && s->logger == 0)
 		kill(-1, sig);
 	else
-		proc_kill_tree(s->self, 0, sig, s->wd.procs, PROCS_MAX);
+		proc_kill_tree(s->self, s->logger, sig, s->wd.procs, PROCS_MAX);
 }
 
 static long long
@@ -120,10 +127,10 @@ save_state(struct sv *s)
 	fmt(buf, sizeof(buf),
 	    "state=%s\nname=%s\nsupervisor_pid=%d\nsupervisor_start=%lld\n"
 	    "supervisor_start_ticks=%llu\nchild_pid=%d\nchild_start=%lld\n"
-	    "restarts=%lu\n%sconfig=%s\nupdated=%lld\n",
+	    "restarts=%lu\nlogger_pid=%d\n%sconfig=%s\nupdated=%lld\n",
 	    st, s->c->name, (int)s->self, s->wall_start, s->self_start,
 	    (int)s->child, s->child ? s->child_wall : 0, s->restarts,
-	    s->last_exit, s->c->path != NULL ? s->c->path : "-", wall());
+	    (int)s->logger, s->last_exit, s->c->path != NULL ? s->c->path : "-", wall());
 	r = pid_write(s->pidfd, s->c->name, PF_STATE, buf);
 	if (r == 0 && s->child != 0) {
 		fmt(num, sizeof(num), "%d\n", (int)s->child);
@@ -195,7 +202,7 @@ begin_exit(struct sv *s, int status)
 
 	s->status = status;
 	s->state = ST_DRAINING;
-	s->t_restart = s->t_forward = s->t_tick = NEVER;
+	s->t_restart = s->t_forward = s->t_tick = s->t_logger = NEVER;
 	s->t_kill = now_ms() + s->c->stop_timeout;
 	save_state(s);
 	/* Reap first: with nothing left there is no one to signal. */
@@ -324,6 +331,7 @@ child_exited(struct sv *s, int ws)
 		reason = s->breach == WD_CPU ? "watchdog_cpu" : "watchdog_mem";
 	else if (s->want_down && !s->killed)
 		reason = "stopped";
+	log_flush(&s->log);
 	/* Info, not warn: `init --` stays quiet; the exit status tells. */
 	if (sig != 0)
 		log_event(&s->log, LV_INFO, "child_exited", (struct field[]){
@@ -377,6 +385,33 @@ child_stopped(struct sv *s, int sig)
 	    FN("pid", s->child), FEND });
 }
 
+static void
+start_logger(struct sv *s)
+{
+	s->t_logger = NEVER;
+	s->logger = logger_start(s->c, &s->lp, s->c->mode == MODE_DASH ? 2 : 1);
+	s->logger_start = now_ms();
+	if (s->logger < 0) {
+		s->logger = 0;
+		s->t_logger = now_ms() + 1000;
+	}
+	save_state(s);
+}
+
+/* The log writer died: its pipes are intact, so a new one picks up. */
+static void
+logger_died(struct sv *s, int ws)
+{
+	long long now = now_ms();
+
+	s->logger = 0;
+	log_event(&s->log, LV_WARN, "logger_exited", (struct field[]){
+	    FN("status", WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws)),
+	    FEND });
+	if (s->state != ST_DRAINING)
+		s->t_logger = now - s->logger_start < 1000 ? now + 1000 : now;
+}
+
 /* Reap every child that has changed state; returns -1 once none is left. */
 static int
 reap(struct sv *s)
@@ -394,6 +429,8 @@ reap(struct sv *s)
 			child_stopped(s, WSTOPSIG(ws));
 		else if (pid == s->child)
 			child_exited(s, ws);
+		else if (pid == s->logger && !WIFSTOPPED(ws))
+			logger_died(s, ws);
 		else if (!WIFSTOPPED(ws))
 			log_event(&s->log, LV_DEBUG, "orphan_reaped",
 			    (struct field[]){ FN("pid", pid), FEND });
@@ -480,7 +517,7 @@ tick(struct sv *s, long long now)
 	s->t_tick = now + s->c->check_interval;
 	if (s->state != ST_RUNNING || s->want_down || s->breach)
 		return;
-	wd_tick(&s->wd, s->c, s->self, 0, now, &v);
+	wd_tick(&s->wd, s->c, s->self, s->logger, now, &v);
 	log_event(&s->log, LV_DEBUG, "watchdog_tick", (struct field[]){
 	    FN("cpu_pct", v.cpu_pct), FN("mem_mb", v.mem_mb),
 	    FN("rss_mb", v.rss_mb),
@@ -532,6 +569,8 @@ on_deadlines(struct sv *s)
 	}
 	if (s->t_tick != NEVER && now >= s->t_tick)
 		tick(s, now);
+	if (s->t_logger != NEVER && now >= s->t_logger)
+		start_logger(s);
 	if (s->t_restart != NEVER && now >= s->t_restart) {
 		s->history[s->restarts % HISTORY_MAX] = now;
 		s->restarts++;
@@ -553,6 +592,8 @@ next_deadline(const struct sv *s)
 		t = s->t_restart;
 	if (s->t_tick != NEVER && (t == NEVER || s->t_tick < t))
 		t = s->t_tick;
+	if (s->t_logger != NEVER && (t == NEVER || s->t_logger < t))
+		t = s->t_logger;
 	return t;
 }
 
@@ -575,6 +616,34 @@ take_ignored(sigset_t *ignored)
 	}
 }
 
+/*
+ * Let the log writer drain and exit: closing our ends gives it EOF.  It
+ * gets STOP_TIMEOUT (at least a second) if its stdout is stuck.
+ */
+static void
+finish_logger(struct sv *s)
+{
+	long long deadline = now_ms() + (s->c->stop_timeout > 1000 ?
+	    s->c->stop_timeout : 1000), wait;
+	struct timespec ts;
+	sigset_t chld;
+
+	logger_close(&s->lp);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	while (s->logger > 0 && waitpid(s->logger, NULL, WNOHANG) == 0) {
+		wait = deadline - now_ms();
+		if (wait <= 0) {
+			kill(s->logger, SIGKILL);
+			waitpid(s->logger, NULL, 0);
+			break;
+		}
+		ts.tv_sec = wait / 1000;
+		ts.tv_nsec = wait % 1000 * 1000000;
+		sigtimedwait(&chld, NULL, &ts);
+	}
+}
+
 int
 sv_run(const struct conf *c, const sigset_t *orig)
 {
@@ -593,12 +662,30 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	take_ignored(&s.env.ignored);
 	sig_blockable(&s.waitset);
 	s.env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
-	log_init(&s.log, c, c->mode == MODE_DASH ? 2 : 1);
+	s.env.out = s.env.err = -1;
+	log_init(&s.log, c, c->mode == MODE_DASH ? 2 : 1, 0);
+	if (c->log_dir[0] != '\0') {
+		if (logger_pipes(&s.lp) < 0)
+			log_event(&s.log, LV_WARN, "log_pipes_failed",
+			    (struct field[]){ FS("error", strerror(errno)),
+			    FEND });
+		else
+			s.logging = 1;
+	}
 	s.wall_start = wall();
 	if (wd_init(&s.wd) < 0)
 		die(1, "cannot allocate the process table");
 	if (claim_pidfile(&s) < 0)
 		return 2;
+	if (s.logging) {
+		log_init(&s.log, c, s.lp.wr[LG_EV], 1);
+		/* In a terminal the child keeps it: no capture. */
+		if (!s.env.tty) {
+			s.env.out = s.lp.wr[LG_OUT];
+			s.env.err = s.lp.wr[LG_ERR];
+		}
+		start_logger(&s);
+	}
 	if (!s.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		log_event(&s.log, LV_WARN, "subreaper_failed", (struct field[]){
 		    FS("error", strerror(errno)), FEND });
@@ -620,14 +707,21 @@ sv_run(const struct conf *c, const sigset_t *orig)
 			on_signal(&s, &si);
 		none = reap(&s);
 		on_deadlines(&s);
-		if (s.state == ST_DRAINING && (none || reap(&s) < 0))
+		if (s.state == ST_DRAINING && (none || reap(&s) < 0 ||
+		    (s.logger > 0 && proc_tree(s.self, s.logger, s.wd.procs,
+		    PROCS_MAX) == 0)))
 			s.state = ST_DONE;
 	}
 	if (s.pidfd >= 0) {
 		pid_remove(s.pidfd, c->name);
 		close(s.pidfd);
 	}
+	if (s.log.dropped > 0)
+		log_event(&s.log, LV_WARN, "events_dropped", (struct field[]){
+		    FN("count", s.log.dropped), FEND });
 	log_event(&s.log, LV_INFO, "exiting", (struct field[]){
 	    FN("status", s.status), FN("restarts", s.restarts), FEND });
+	if (s.logging)
+		finish_logger(&s);
 	return s.status;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "limits.h"
@@ -123,6 +124,47 @@ secs_parse(const char *s, long long min_ms, long long max_ms, long long *out)
 		return "is out of range";
 	*out = whole;
 	return NULL;
+}
+
+long long
+clock_offset(void)
+{
+	const char *v = getenv("INIT_TEST_TIME_OFFSET");
+	long long off;
+
+	if (v == NULL || num_parse(v, -1000000000LL, 1000000000LL, &off) != NULL)
+		return 0;
+	return off;
+}
+
+void
+wall_clock(struct timespec *ts, long long offset)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += (time_t)offset;
+}
+
+int
+mkdirs(const char *dir, int mode)
+{
+	char path[PATH_LEN];
+	char *p;
+
+	if (fmt(path, sizeof(path), "%s", dir) >= sizeof(path) - 1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, (mode_t)mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
 }
 
 long long

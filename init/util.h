@@ -3,6 +3,7 @@
 #define UTIL_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* Print "init: MSG: strerror(errno)" on stderr. */
 void	warn(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -17,6 +18,16 @@ void	diex(int, const char *, ...) __attribute__((noreturn, format(printf, 2, 3))
 const char *num_parse(const char *, long long, long long, long long *);
 /* Parse seconds with up to 3 decimals into milliseconds; as num_parse. */
 const char *secs_parse(const char *, long long, long long, long long *);
+
+/*
+ * Seconds to add to the wall clock: INIT_TEST_TIME_OFFSET, a test-only
+ * knob to cross midnight without waiting for it; 0 when unset.
+ */
+long long clock_offset(void);
+/* The wall clock shifted by OFFSET seconds. */
+void	wall_clock(struct timespec *, long long);
+/* mkdir -p with MODE for the last component; 0, or -1 with errno. */
+int	mkdirs(const char *, int);
 
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);

@@ -30,8 +30,10 @@ ifeq ($(SANITIZE),1)
 P_CFLAGS  := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 P_LDFLAGS := -fsanitize=address,undefined
 else
-P_CFLAGS  := $(STD) $(WARN) -Os -ffunction-sections -fdata-sections
-P_LDFLAGS := -static -s -Wl,--gc-sections
+# No unwind tables (C, no exceptions) and one code segment: less padding.
+P_CFLAGS  := $(STD) $(WARN) -Os -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+P_LDFLAGS := -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none
 endif
 
 SRCS	:= $(wildcard init/*.c)

@@ -11,6 +11,7 @@
 #include "sig.h"
 #include "status.h"
 #include "supervise.h"
+#include "tail.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -19,6 +20,7 @@ static const char usage_text[] =
     "       init check CONF                     validate CONF, print settings\n"
     "       init status CONF [--json]           is it running? (LSB exit codes)\n"
     "       init stop CONF [--timeout SECONDS]  stop a running supervisor\n"
+    "       init tail CONF [-n N] [-f]          show (and follow) the log file\n"
     "       init --version | --help\n"
     "Every setting can also come from the environment as INIT_<KEY>.\n";
 
@@ -111,6 +113,29 @@ cmd_stop(int argc, char **argv, struct conf *c, const sigset_t *orig)
 	return st_stop(c, timeout >= 0 ? timeout : c->stop_timeout + 5000);
 }
 
+static int
+cmd_tail(int argc, char **argv, struct conf *c, const sigset_t *orig)
+{
+	long long n = 10;
+	int i, follow = 0;
+
+	if (argc < 3)
+		return usage("tail: missing the config file");
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--follow") == 0)
+			follow = 1;
+		else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc &&
+		    num_parse(argv[i + 1], 0, 1000000000, &n) == NULL)
+			i++;
+		else
+			return usage("tail: expected CONF [-n N] [-f]");
+	}
+	load(c, MODE_START, argv[2], NULL);
+	/* A client, not PID 1: Ctrl-C must end it. */
+	sigprocmask(SIG_SETMASK, orig, NULL);
+	return tail_run(c, n, follow);
+}
+
 static const struct {
 	const char	*name;
 	int		(*run)(int, char **, struct conf *, const sigset_t *);
@@ -120,6 +145,7 @@ static const struct {
 	{ "check",	cmd_check },
 	{ "status",	cmd_status },
 	{ "stop",	cmd_stop },
+	{ "tail",	cmd_tail },
 };
 
 int

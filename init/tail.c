@@ -1,0 +1,160 @@
+/*
+ * `init tail`: the last lines of the day's log file, and following it.
+ * A scratch image has no tail(1); memory stays bounded however large the
+ * file: it is read backwards in small blocks.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "logger.h"
+#include "tail.h"
+#include "util.h"
+
+#define BLOCK	4096
+
+/* Today's file name, into BUF. */
+static void
+today(const struct conf *c, long long offset, char *buf, size_t size)
+{
+	struct timespec ts;
+
+	wall_clock(&ts, offset);
+	logger_file(c, ts.tv_sec / 86400, buf, size);
+}
+
+/* The newest of our files in DIRFD into BUF; 0, or -1 if there is none. */
+static int
+newest(const struct conf *c, int dirfd, char *buf, size_t size)
+{
+	size_t nlen = strlen(c->name);
+	long long best = -1, day;
+	struct dirent *d;
+	DIR *dir;
+	int fd = dup(dirfd);
+
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		if (strncmp(d->d_name, c->name, nlen) != 0 ||
+		    d->d_name[nlen] != '-' ||
+		    strcmp(d->d_name + nlen + 11, ".log") != 0 ||
+		    (day = logger_day(d->d_name + nlen + 1)) <= best)
+			continue;
+		best = day;
+		fmt(buf, size, "%s", d->d_name);
+	}
+	closedir(dir);
+	return best < 0 ? -1 : 0;
+}
+
+/* Offset where the last N lines of FD (SIZE bytes) start. */
+static off_t
+last_lines(int fd, off_t size, long long n)
+{
+	char buf[BLOCK];
+	off_t pos = size;
+	ssize_t got, i;
+	long long seen = 0;
+
+	while (pos > 0) {
+		got = pos < BLOCK ? (ssize_t)pos : BLOCK;
+		pos -= got;
+		if (pread(fd, buf, (size_t)got, pos) != got)
+			return 0;
+		for (i = got - 1; i >= 0; i--) {
+			/* The newline ending the file ends no line of ours. */
+			if (buf[i] != '\n' || pos + i == size - 1)
+				continue;
+			if (++seen > n - 1 + (n == 0))
+				return pos + i + 1;
+		}
+	}
+	return 0;
+}
+
+/* Copy FD from its offset to the end onto stdout; -1 if stdout failed. */
+static int
+copy(int fd)
+{
+	char buf[BLOCK * 4];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write_all(1, buf, (size_t)n) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+int
+tail_run(const struct conf *c, long long n, int follow)
+{
+	char name[NAME_MAX_LEN + 32], next[NAME_MAX_LEN + 32];
+	long long offset = clock_offset();
+	struct stat st;
+	int dirfd, fd;
+
+	if (c->log_dir[0] == '\0') {
+		warnx("tail: LOG_DIR is not set in %s: there are no log files",
+		    c->path);
+		return 2;
+	}
+	dirfd = open(c->log_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		warn("tail: %s", c->log_dir);
+		return 1;
+	}
+	today(c, offset, name, sizeof(name));
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && newest(c, dirfd, name, sizeof(name)) == 0)
+		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		warnx("tail: no log file for %s in %s yet", c->name, c->log_dir);
+		return 1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		warnx("tail: %s/%s is not a regular file", c->log_dir, name);
+		return 1;
+	}
+	lseek(fd, last_lines(fd, st.st_size, n), SEEK_SET);
+	if (n > 0 && copy(fd) < 0)
+		return 1;
+	if (n == 0)
+		lseek(fd, 0, SEEK_END);
+	while (follow) {
+		pause_ms(200);
+		if (copy(fd) < 0)
+			return 1;
+		if (fstat(fd, &st) == 0 && st.st_size < lseek(fd, 0, SEEK_CUR))
+			lseek(fd, 0, SEEK_SET);	/* truncated */
+		today(c, offset, next, sizeof(next));
+		if (strcmp(next, name) != 0 &&
+		    faccessat(dirfd, next, F_OK, 0) == 0) {
+			/* Rotated: finish the old file, then start the new one. */
+			if (copy(fd) < 0)
+				return 1;
+			close(fd);
+			fmt(name, sizeof(name), "%s", next);
+			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return 1;
+		}
+	}
+	return 0;
+}

@@ -29,6 +29,7 @@ enum { K_STR, K_NAME, K_PATH, K_CMD, K_INT, K_SECS, K_ENUM, K_SIG, K_CODES };
 static const char *const policies[] = { "never", "on-failure", "always", NULL };
 static const char *const formats[] = { "text", "json", NULL };
 static const char *const levels[] = { "debug", "info", "warn", "error", NULL };
+static const char *const noyes[] = { "no", "yes", NULL };
 
 #define DAY	(86400LL * 1000)
 
@@ -65,6 +66,9 @@ static const struct key {
 	{ "LOG_KEEP_DAYS",	K_INT,	 N(log_keep_days), 0, 36500,	NULL, "7" },
 	{ "PID_DIR",		K_PATH,	 S(pid_dir),	0, 0,		NULL, "/tmp/process-supervisor" },
 	{ "LOG_LEVEL",		K_ENUM,	 N(log_level),	0, 0,		levels, NULL },
+	{ "USER",		K_STR,	 S(user),	0, 0,		NULL, "" },
+	{ "GROUPS",		K_STR,	 S(groups),	0, 0,		NULL, "" },
+	{ "CLEAR_ENV",		K_ENUM,	 N(clear_env),	0, 0,		noyes, "no" },
 #undef S
 #undef N
 };
@@ -375,6 +379,32 @@ parse_value(const char *p, char *out, char *why, size_t whysize)
 	return NULL;
 }
 
+/* ENV_<NAME>=value: one variable for the child's environment. */
+static void
+add_env(struct ctx *x, int ln, const char *name, size_t len, const char *v)
+{
+	struct conf *c = x->c;
+	size_t used = 0, need = len + strlen(v) + 2;
+	int i;
+
+	for (i = 0; i < c->nenv; i++) {
+		const char *e = c->envbuf + c->envoff[i];
+
+		if (strncmp(e, name, len) == 0 && e[len] == '=') {
+			problem(x, ln, "ENV_%.*s is already set", (int)len, name);
+			return;
+		}
+		used = (size_t)c->envoff[i] + strlen(e) + 1;
+	}
+	if (c->nenv == ENV_MAX || used + need > sizeof(c->envbuf)) {
+		problem(x, ln, "too many ENV_ variables (%d, %d bytes at most)",
+		    ENV_MAX, ENV_BUF);
+		return;
+	}
+	c->envoff[c->nenv++] = (int)used;
+	fmt(c->envbuf + used, need, "%.*s=%s", (int)len, name, v);
+}
+
 static void
 parse_line(struct ctx *x, int ln, char *p)
 {
@@ -412,6 +442,10 @@ parse_line(struct ctx *x, int ln, char *p)
 		return;
 	}
 	k = key_find(name, len);
+	if (k == NULL && len > 4 && strncmp(name, "ENV_", 4) == 0) {
+		add_env(x, ln, name + 4, len - 4, val);
+		return;
+	}
 	if (k == NULL) {
 		hint = nearest(name, len);
 		if (hint != NULL)
@@ -449,12 +483,18 @@ read_file(struct ctx *x, size_t *lenp)
 		close(fd);
 		return NULL;
 	}
+	if (geteuid() == 0 && (st.st_mode & S_IWOTH)) {
+		problem(x, 0, "is writable by other users; as root, init refuses "
+		    "it (chmod o-w)");
+		close(fd);
+		return NULL;
+	}
 	if (st.st_size > CONF_FILE_MAX) {
 		problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
 		close(fd);
 		return NULL;
 	}
-	buf = malloc(CONF_FILE_MAX + 1);
+	buf = mem_get(CONF_FILE_MAX + 1);
 	if (buf == NULL) {
 		problem(x, 0, "cannot read: %s", strerror(errno));
 		close(fd);
@@ -466,7 +506,7 @@ read_file(struct ctx *x, size_t *lenp)
 			continue;
 		if (n < 0) {
 			problem(x, 0, "cannot read: %s", strerror(errno));
-			free(buf);
+			mem_put(buf, CONF_FILE_MAX + 1);
 			close(fd);
 			return NULL;
 		}
@@ -477,7 +517,7 @@ read_file(struct ctx *x, size_t *lenp)
 	close(fd);
 	if (len > CONF_FILE_MAX) {
 		problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
-		free(buf);
+		mem_put(buf, CONF_FILE_MAX + 1);
 		return NULL;
 	}
 	buf[len] = '\0';
@@ -519,7 +559,7 @@ parse_file(struct ctx *x)
 		else
 			parse_line(x, ln, p);
 	}
-	free(buf);
+	mem_put(buf, CONF_FILE_MAX + 1);
 }
 
 static void
@@ -627,6 +667,11 @@ key_line(const struct ctx *x, const char *name)
 	return x->line[key_find(name, strlen(name)) - keys];
 }
 
+static const char userchars[] = "abcdefghijklmnopqrstuvwxyz"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:";
+static const char groupchars[] = "abcdefghijklmnopqrstuvwxyz"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._- ,";
+
 /* Fill what depends on other keys, and check keys against each other. */
 static void
 finish(struct ctx *x, char **argv)
@@ -667,6 +712,15 @@ finish(struct ctx *x, char **argv)
 		if (set_name(c->name, b) != NULL)
 			set_name(c->name, "init");
 	}
+	if (c->user[0] != '\0' && (strspn(c->user, userchars) == 0 ||
+	    c->user[strspn(c->user, userchars)] != '\0' ||
+	    c->user[0] == ':' || strchr(c->user, ':') != strrchr(c->user, ':') ||
+	    c->user[strlen(c->user) - 1] == ':'))
+		problem(x, key_line(x, "USER"), "USER: \"%s\" is not USER, UID, "
+		    "USER:GROUP or UID:GID", shown(c->user, b, sizeof(b)));
+	if (c->groups[strspn(c->groups, groupchars)] != '\0')
+		problem(x, key_line(x, "GROUPS"), "GROUPS: \"%s\" is not a list "
+		    "of group names or GIDs", shown(c->groups, b, sizeof(b)));
 	if (!conf_explicit(c, "RESTART_DELAY_MAX"))
 		c->restart_delay_max = c->restart_delay;
 	else if (c->restart_delay_max < c->restart_delay)
@@ -757,10 +811,21 @@ conf_print(const struct conf *c)
 	char buf[2 * CONF_LINE_MAX + 64];
 	size_t i, n;
 
+	const char *e, *eq;
+	int j;
+
 	for (i = 0; i < NKEYS; i++) {
 		n = fmt(buf, sizeof(buf), "%s=", keys[i].name);
 		value(c, &keys[i], buf + n, sizeof(buf) - n - 1);
 		n = strlen(buf);
+		buf[n++] = '\n';
+		write_all(1, buf, n);
+	}
+	for (j = 0; j < c->nenv; j++) {
+		e = c->envbuf + c->envoff[j];
+		eq = strchr(e, '=');
+		n = fmt(buf, sizeof(buf), "ENV_%.*s=", (int)(eq - e), e);
+		n += quote(buf + n, sizeof(buf) - n - 1, eq + 1);
 		buf[n++] = '\n';
 		write_all(1, buf, n);
 	}

@@ -7,6 +7,7 @@
 enum { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
 enum { FMT_TEXT, FMT_JSON };
 enum { LV_DEBUG, LV_INFO, LV_WARN, LV_ERROR };
+enum { NO, YES };
 
 /* Where the settings come from: `init start CONF` or `init -- CMD`. */
 enum { MODE_START, MODE_DASH };
@@ -34,6 +35,12 @@ struct conf {
 	long long	 log_keep_days;
 	char		 pid_dir[PATH_LEN];
 	int		 log_level;
+	char		 user[128];
+	char		 groups[256];
+	int		 clear_env;
+	int		 nenv;			/* ENV_<NAME>=value keys */
+	int		 envoff[ENV_MAX];	/* each "NAME=value" in envbuf */
+	char		 envbuf[ENV_BUF];
 
 	int		 mode;
 	const char	*path;			/* config file, or NULL */

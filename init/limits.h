@@ -11,6 +11,9 @@
 #define PATH_LEN	256		/* LOG_DIR, PID_DIR, WORKDIR */
 #define ARGV_MAX	256		/* words in COMMAND */
 #define CODES_MAX	32		/* entries in SUCCESS_EXIT_CODES */
+#define ENV_MAX		64		/* ENV_<NAME> keys */
+#define ENV_BUF		8192		/* their NAME=value text */
+#define GROUPS_MAX	64		/* supplementary groups of USER */
 #define HISTORY_MAX	64		/* restart times remembered for MAX_RESTARTS */
 #define EVENT_MAX	2048		/* one event line */
 #define LOG_LINE_MAX	(16 * 1024)	/* longer child lines go out in parts */

@@ -12,7 +12,6 @@
  * this process then drains the child's pipes, so all the child wrote
  * comes out before its exit is reported.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -118,6 +117,17 @@ logger_day(const char *s)
 	    strtol(s + 8, NULL, 10));
 }
 
+long long
+logger_match(const struct conf *c, const char *name)
+{
+	size_t nlen = strlen(c->name);
+
+	if (strncmp(name, c->name, nlen) != 0 || name[nlen] != '-' ||
+	    strlen(name + nlen) != 15 || strcmp(name + nlen + 11, ".log") != 0)
+		return -1;
+	return logger_day(name + nlen + 1);
+}
+
 size_t
 logger_file(const struct conf *c, long long day, char *buf, size_t size)
 {
@@ -153,37 +163,34 @@ own_event(struct lw *w, int level, const char *event, const struct field *f,
 		file_put(w, buf, n, -1);
 }
 
+struct prune {
+	struct lw	*w;
+	long long	 today;
+};
+
+static void
+prune_one(const char *name, void *arg)
+{
+	struct prune *pr = arg;
+	struct lw *w = pr->w;
+	struct stat st;
+	long long day;
+
+	day = logger_match(w->c, name);
+	if (day >= 0 && day <= pr->today - w->c->log_keep_days &&
+	    fstatat(w->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
+		unlinkat(w->dirfd, name, 0);
+}
+
 /* Delete our own files older than LOG_KEEP_DAYS; nothing else. */
 static void
 prune(struct lw *w, long long today)
 {
-	size_t nlen = strlen(w->c->name);
-	struct dirent *d;
-	struct stat st;
-	long long day;
-	DIR *dir;
-	int fd;
+	struct prune pr = { w, today };
 
-	if (w->c->log_keep_days == 0 || (fd = dup(w->dirfd)) < 0)
-		return;
-	dir = fdopendir(fd);
-	if (dir == NULL) {
-		close(fd);
-		return;
-	}
-	rewinddir(dir);
-	while ((d = readdir(dir)) != NULL) {
-		if (strncmp(d->d_name, w->c->name, nlen) != 0 ||
-		    d->d_name[nlen] != '-' ||
-		    strcmp(d->d_name + nlen + 11, ".log") != 0 ||
-		    (day = logger_day(d->d_name + nlen + 1)) < 0 ||
-		    day > today - w->c->log_keep_days)
-			continue;
-		if (fstatat(w->dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode))
-			unlinkat(w->dirfd, d->d_name, 0);
-	}
-	closedir(dir);
+	if (w->c->log_keep_days > 0)
+		dir_each(w->dirfd, prune_one, &pr);
 }
 
 /* Open DAY's file; 0, or -1 with errno. */

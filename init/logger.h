@@ -24,6 +24,8 @@ void	logger_close(struct lpipes *);
 pid_t	logger_start(const struct conf *, struct lpipes *, int);
 /* "NAME-YYYY-MM-DD.log" for DAY (days since 1970-01-01) into BUF. */
 size_t	logger_file(const struct conf *, long long, char *, size_t);
+/* Day of file NAME if it is one of C's "NAME-YYYY-MM-DD.log"; else -1. */
+long long logger_match(const struct conf *, const char *);
 /* Day number of "YYYY-MM-DD" at S, or -1 if S does not start with one. */
 long long logger_day(const char *);
 

@@ -2,7 +2,6 @@
  * Reading /proc: stat lines, PSS, and the processes below init.
  * Parsing is kept apart from I/O so it can be tested and fuzzed alone.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -128,6 +127,25 @@ by_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+struct scan {
+	struct pstat	*p;
+	int		 n, max;
+	pid_t		 root, skip;
+};
+
+static void
+scan_one(const char *name, void *arg)
+{
+	struct scan *sc = arg;
+	long long pid;
+
+	if (sc->n == sc->max || num_parse(name, 1, 1LL << 30, &pid) != NULL ||
+	    pid == sc->root || pid == sc->skip)
+		return;
+	if (proc_stat((pid_t)pid, &sc->p[sc->n]) == 0)
+		sc->n++;
+}
+
 /*
  * Every process whose parent chain reaches ROOT without passing SKIP.
  * Parents are looked up among the processes read in this same scan; a
@@ -136,30 +154,22 @@ by_pid(const void *a, const void *b)
 int
 proc_tree(pid_t root, pid_t skip, struct pstat *p, int max)
 {
+	struct scan sc = { p, 0, max, root, skip };
 	struct pstat key, *hit;
-	struct dirent *d;
-	DIR *dir;
-	long long pid;
-	int n = 0, i, j, depth;
+	int i, j, depth, fd;
 	pid_t up;
 
-	dir = opendir("/proc");
-	if (dir == NULL)
+	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	while ((d = readdir(dir)) != NULL && n < max) {
-		if (num_parse(d->d_name, 1, 1LL << 30, &pid) != NULL ||
-		    pid == root || pid == skip)
-			continue;
-		if (proc_stat((pid_t)pid, &p[n]) == 0)
-			n++;
-	}
-	closedir(dir);
-	qsort(p, (size_t)n, sizeof(*p), by_pid);
-	for (i = 0; i < n; i++) {
+	dir_each(fd, scan_one, &sc);
+	close(fd);
+	qsort(p, (size_t)sc.n, sizeof(*p), by_pid);
+	for (i = 0; i < sc.n; i++) {
 		up = p[i].ppid;
 		for (depth = 0; depth < 1024 && up != root; depth++) {
 			key.pid = up;
-			hit = up == skip ? NULL : bsearch(&key, p, (size_t)n,
+			hit = up == skip ? NULL : bsearch(&key, p, (size_t)sc.n,
 			    sizeof(*p), by_pid);
 			if (hit == NULL)
 				break;
@@ -167,7 +177,7 @@ proc_tree(pid_t root, pid_t skip, struct pstat *p, int max)
 		}
 		p[i].member = up == root;
 	}
-	for (i = 0, j = 0; i < n; i++)
+	for (i = 0, j = 0; i < sc.n; i++)
 		if (p[i].member)
 			p[j++] = p[i];
 	return j;

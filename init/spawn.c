@@ -11,7 +11,9 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -40,6 +42,48 @@ cloexec_all(void)
 		max = 65536;
 	for (fd = 3; fd < max; fd++)
 		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* Whether "NAME=..." E names a variable that ENV_<NAME> sets. */
+static int
+overridden(const struct conf *c, const char *e)
+{
+	size_t len = strcspn(e, "=");
+	const char *v;
+	int i;
+
+	for (i = 0; i < c->nenv; i++) {
+		v = c->envbuf + c->envoff[i];
+		if (strncmp(v, e, len) == 0 && v[len] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The child's environment: init's (unless CLEAR_ENV) with ENV_<NAME>
+ * values added or replacing.  In the child, after fork: memory from the
+ * kernel, never freed, gone at exec.
+ */
+static void
+set_env(const struct conf *c)
+{
+	char **envp;
+	size_t n = 0, i = 0;
+
+	if (c->clear_env == NO)
+		while (environ[n] != NULL)
+			n++;
+	envp = mem_get((n + (size_t)c->nenv + 1) * sizeof(*envp));
+	if (envp == NULL)
+		return;
+	for (n = 0; c->clear_env == NO && environ[n] != NULL; n++)
+		if (!overridden(c, environ[n]))
+			envp[i++] = environ[n];
+	for (n = 0; n < (size_t)c->nenv; n++)
+		envp[i++] = (char *)(uintptr_t)(c->envbuf + c->envoff[n]);
+	envp[i] = NULL;
+	environ = envp;
 }
 
 /* execvp without the sh fallback: there may be no shell. */
@@ -99,10 +143,16 @@ child(const struct conf *c, const struct spawn_env *e, int fd)
 	if (se.stage == SPAWN_OK && ((e->out >= 0 && dup2(e->out, 1) < 0) ||
 	    (e->err >= 0 && dup2(e->err, 2) < 0)))
 		se.stage = SPAWN_SETSID;
+	/* setgroups, setgid, setuid: in that order, each one checked. */
+	if (se.stage == SPAWN_OK && e->cr.set &&
+	    (setgroups((size_t)e->cr.ngroups, e->cr.groups) < 0 ||
+	    setgid(e->cr.gid) < 0 || setuid(e->cr.uid) < 0))
+		se.stage = SPAWN_USER;
 	if (se.stage == SPAWN_OK && c->workdir[0] != '\0' &&
 	    chdir(c->workdir) < 0)
 		se.stage = SPAWN_WORKDIR;
 	if (se.stage == SPAWN_OK) {
+		set_env(c);
 		for (sig = 1; sig < NSIG; sig++)
 			if (sigismember(&e->ignored, sig) == 1)
 				signal(sig, SIG_IGN);
@@ -166,6 +216,8 @@ spawn_what(const struct spawn_err *se)
 	switch (se->stage) {
 	case SPAWN_SETSID:
 		return "cannot create a process group for";
+	case SPAWN_USER:
+		return "cannot switch to USER for";
 	case SPAWN_WORKDIR:
 		return "cannot change to WORKDIR for";
 	case SPAWN_EXEC:

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "conf.h"
+#include "user.h"
 
 /* What init inherited, handed on to the child unchanged. */
 struct spawn_env {
@@ -13,6 +14,7 @@ struct spawn_env {
 	sigset_t	 ignored;	/* signals set to SIG_IGN */
 	int		 tty;		/* give the child init's terminal */
 	int		 out, err;	/* its stdout/stderr, or -1: init's own */
+	struct creds	 cr;		/* USER and GROUPS */
 };
 
 /* Why a child failed before its program ran. */
@@ -20,7 +22,7 @@ struct spawn_err {
 	int		 stage;		/* SPAWN_* */
 	int		 err;		/* errno */
 };
-enum { SPAWN_OK, SPAWN_SETSID, SPAWN_WORKDIR, SPAWN_EXEC };
+enum { SPAWN_OK, SPAWN_SETSID, SPAWN_USER, SPAWN_WORKDIR, SPAWN_EXEC };
 
 /*
  * Start C's command.  Returns the child's pid, which is also its process

@@ -649,6 +649,8 @@ sv_run(const struct conf *c, const sigset_t *orig)
 {
 	struct sv s;
 	struct timespec ts;
+	const char *why;
+	char msg[256];
 	siginfo_t si;
 	long long t, wait;
 	int sig, none = 0;
@@ -675,6 +677,11 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	s.wall_start = wall();
 	if (wd_init(&s.wd) < 0)
 		die(1, "cannot allocate the process table");
+	why = user_resolve(c, &s.env.cr, msg, sizeof(msg));
+	if (why != NULL) {
+		warnx("%s", why);
+		return 2;
+	}
 	if (claim_pidfile(&s) < 0)
 		return 2;
 	if (s.logging) {

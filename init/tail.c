@@ -3,7 +3,6 @@
  * A scratch image has no tail(1); memory stays bounded however large the
  * file: it is read backwards in small blocks.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -28,32 +27,33 @@ today(const struct conf *c, long long offset, char *buf, size_t size)
 	logger_file(c, ts.tv_sec / 86400, buf, size);
 }
 
+struct newest {
+	const struct conf	*c;
+	long long		 best;
+	char			*buf;
+	size_t			 size;
+};
+
+static void
+newest_one(const char *name, void *arg)
+{
+	struct newest *nw = arg;
+	long long day = logger_match(nw->c, name);
+
+	if (day > nw->best) {
+		nw->best = day;
+		fmt(nw->buf, nw->size, "%s", name);
+	}
+}
+
 /* The newest of our files in DIRFD into BUF; 0, or -1 if there is none. */
 static int
 newest(const struct conf *c, int dirfd, char *buf, size_t size)
 {
-	size_t nlen = strlen(c->name);
-	long long best = -1, day;
-	struct dirent *d;
-	DIR *dir;
-	int fd = dup(dirfd);
+	struct newest nw = { c, -1, buf, size };
 
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	while ((d = readdir(dir)) != NULL) {
-		if (strncmp(d->d_name, c->name, nlen) != 0 ||
-		    d->d_name[nlen] != '-' ||
-		    strcmp(d->d_name + nlen + 11, ".log") != 0 ||
-		    (day = logger_day(d->d_name + nlen + 1)) <= best)
-			continue;
-		best = day;
-		fmt(buf, size, "%s", d->d_name);
-	}
-	closedir(dir);
-	return best < 0 ? -1 : 0;
+	dir_each(dirfd, newest_one, &nw);
+	return nw.best < 0 ? -1 : 0;
 }
 
 /* Offset where the last N lines of FD (SIZE bytes) start. */

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "limits.h"
@@ -165,6 +167,49 @@ mkdirs(const char *dir, int mode)
 	if (mkdir(path, (mode_t)mode) < 0 && errno != EEXIST)
 		return -1;
 	return 0;
+}
+
+void *
+mem_get(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void
+mem_put(void *p, size_t size)
+{
+	if (p != NULL)
+		munmap(p, size);
+}
+
+/* The kernel's record, read with getdents64: no opendir, no malloc. */
+struct dent {
+	unsigned long long	 ino;
+	long long		 off;
+	unsigned short		 reclen;
+	unsigned char		 type;
+	char			 name[];
+};
+
+int
+dir_each(int dirfd, void (*fn)(const char *, void *), void *arg)
+{
+	char buf[8192] __attribute__((aligned(8)));
+	struct dent *d;
+	long n, i;
+
+	if (lseek(dirfd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i += d->reclen) {
+			d = (struct dent *)(void *)(buf + i);
+			if (strcmp(d->name, ".") != 0 && strcmp(d->name, "..") != 0)
+				fn(d->name, arg);
+		}
+	return n < 0 ? -1 : 0;
 }
 
 long long

@@ -29,6 +29,13 @@ void	wall_clock(struct timespec *, long long);
 /* mkdir -p with MODE for the last component; 0, or -1 with errno. */
 int	mkdirs(const char *, int);
 
+/* Zeroed memory straight from the kernel (PID 1 keeps no heap); or NULL. */
+void	*mem_get(size_t);
+/* Give back what mem_get() returned. */
+void	 mem_put(void *, size_t);
+/* Call FN(NAME, ARG) for each entry of directory DIRFD; 0, or -1. */
+int	 dir_each(int, void (*)(const char *, void *), void *);
+
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);
 

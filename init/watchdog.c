@@ -20,9 +20,9 @@ int
 wd_init(struct wd *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->procs = calloc(PROCS_MAX, sizeof(*w->procs));
-	w->prev = calloc(PROCS_MAX, sizeof(*w->prev));
-	w->val = calloc(PROCS_MAX, sizeof(*w->val));
+	w->procs = mem_get(PROCS_MAX * sizeof(*w->procs));
+	w->prev = mem_get(PROCS_MAX * sizeof(*w->prev));
+	w->val = mem_get(PROCS_MAX * sizeof(*w->val));
 	w->hz = sysconf(_SC_CLK_TCK);
 	w->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	if (w->hz <= 0)

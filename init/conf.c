@@ -51,7 +51,7 @@ static const struct key {
 	{ "SUCCESS_EXIT_CODES",	K_CODES, N(success_codes), 0, 255,	NULL, "0" },
 	{ "RESTART_DELAY",	K_SECS,	 N(restart_delay), 0, DAY,	NULL, "1" },
 	{ "RESTART_DELAY_MAX",	K_SECS,	 N(restart_delay_max), 0, DAY,	NULL, NULL },
-	{ "MAX_RESTARTS",	K_INT,	 N(max_restarts), 0, 1000000,	NULL, "0" },
+	{ "MAX_RESTARTS",	K_INT,	 N(max_restarts), 0, HISTORY_MAX, NULL, "0" },
 	{ "RESTART_WINDOW",	K_SECS,	 N(restart_window), 1000, 7 * DAY, NULL, "60" },
 	{ "STOP_SIGNAL",	K_SIG,	 N(stop_signal), 0, 0,		NULL, "TERM" },
 	{ "STOP_TIMEOUT",	K_SECS,	 N(stop_timeout), 0, DAY,	NULL, "10" },

@@ -14,7 +14,7 @@
 #define ENV_MAX		64		/* ENV_<NAME> keys */
 #define ENV_BUF		8192		/* their NAME=value text */
 #define GROUPS_MAX	64		/* supplementary groups of USER */
-#define HISTORY_MAX	64		/* restart times remembered for MAX_RESTARTS */
+#define HISTORY_MAX	1000		/* restart times: MAX_RESTARTS at most */
 #define EVENT_MAX	2048		/* one event line */
 #define LOG_LINE_MAX	(16 * 1024)	/* longer child lines go out in parts */
 #define LOG_READ_MAX	(64 * 1024)	/* one read from the child's pipe */

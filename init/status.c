@@ -273,6 +273,15 @@ st_stop(const struct conf *c, long long timeout)
 		warn("cannot signal %s (PID %d)", c->name, (int)pid);
 		return 1;
 	}
+	/*
+	 * PID 1 of our own namespace (`kubectl exec POD -- /init stop`): when
+	 * it exits, the kernel ends us too, so do not wait to be killed.
+	 */
+	if (pid == 1) {
+		say("stopping %s (PID 1): the container ends when it has "
+		    "stopped\n", c->name);
+		return 0;
+	}
 	deadline = now_ms() + timeout;
 	while (proc_alive(pid, p.start)) {
 		if (now_ms() >= deadline) {

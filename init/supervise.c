@@ -29,7 +29,6 @@ enum {
 	ST_RUNNING,	/* child alive */
 	ST_COOLDOWN,	/* between runs, waiting for t_restart */
 	ST_DRAINING,	/* main child gone: leftovers get STOP_SIGNAL, then KILL */
-	ST_DONE,	/* nothing left: exit */
 };
 
 #define NEVER	0LL
@@ -76,7 +75,7 @@ struct sv {
 };
 
 static const char *const state_names[] = {
-	"running", "cooldown", "draining", "stopped"
+	"running", "cooldown", "draining"
 };
 
 static const char *
@@ -653,7 +652,7 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	char msg[256];
 	siginfo_t si;
 	long long t, wait;
-	int sig, none = 0;
+	int sig;
 
 	memset(&s, 0, sizeof(s));
 	s.c = c;
@@ -702,7 +701,9 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	    FS("config", c->path != NULL ? c->path : "-"), FEND });
 
 	start_child(&s);
-	while (s.state != ST_DONE) {
+	/* Drained when no process but the log writer is left. */
+	while (s.state != ST_DRAINING || (reap(&s) == 0 && (s.logger == 0 ||
+	    proc_tree(s.self, s.logger, s.wd.procs, PROCS_MAX) > 0))) {
 		t = next_deadline(&s);
 		wait = t == NEVER ? -1 : t - now_ms();
 		if (wait < 0 && t != NEVER)
@@ -712,12 +713,8 @@ sv_run(const struct conf *c, const sigset_t *orig)
 		sig = sigtimedwait(&s.waitset, &si, t == NEVER ? NULL : &ts);
 		if (sig > 0)
 			on_signal(&s, &si);
-		none = reap(&s);
+		reap(&s);
 		on_deadlines(&s);
-		if (s.state == ST_DRAINING && (none || reap(&s) < 0 ||
-		    (s.logger > 0 && proc_tree(s.self, s.logger, s.wd.procs,
-		    PROCS_MAX) == 0)))
-			s.state = ST_DONE;
 	}
 	if (s.pidfd >= 0) {
 		pid_remove(s.pidfd, c->name);

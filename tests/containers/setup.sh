@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepare this machine for the container tests (podman, a local stand-in for
+# Prepare this machine for the container tests (podman, jq, a local stand-in for
 # docker.io/library/debian:bookworm-slim, and a kustomize renderer).
 #
 # Idempotent: every step is skipped when its result is already there.
@@ -50,7 +50,7 @@ pkg_installed() {
 }
 
 PKGS=(podman runc catatonit debootstrap uidmap fuse-overlayfs slirp4netns
-      containernetworking-plugins iptables unzip ca-certificates)
+      containernetworking-plugins iptables unzip ca-certificates jq)
 missing=()
 for p in "${PKGS[@]}"; do
     pkg_installed "$p" || missing+=("$p")

@@ -150,3 +150,14 @@ bad_bytes() {
 	assert_line "NAME=a.b"
 	( . "$T/again.conf"; [ "$COMMAND" = "/bin/echo 'it''s' \"x y\"" ] )
 }
+
+@test "every key is documented in configs/example.conf and in the README" {
+	printf 'COMMAND=x\n' >"$T/c.conf"
+	run "$INIT" check "$T/c.conf"
+	assert_success
+	for key in $(sed 's/=.*//' <<<"$output"); do
+		grep -q "^$key=" "$ROOT/configs/example.conf" || { echo "$key not in example.conf"; false; }
+		grep -q "| \`$key\` |" "$ROOT/README.md" || { echo "$key not in README"; false; }
+	done
+	grep -q '^ENV_[A-Z_]*=' "$ROOT/configs/example.conf"
+}

@@ -275,6 +275,8 @@ flush_file(struct lw *w)
 		w->missed = 0;
 		own_event(w, LV_INFO, "log_file_recovered", (struct field[]){
 		    FN("missed_lines", missed), FEND }, w->evout, 1);
+		/* Now, not later: this may be the last flush before exit. */
+		flush_file(w);
 	}
 }
 

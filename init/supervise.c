@@ -263,6 +263,19 @@ is_success(const struct conf *c, int code)
 	return 0;
 }
 
+/* Restarts within RESTART_WINDOW before NOW, newest first in the ring. */
+static unsigned long
+recent(const struct sv *s, long long now)
+{
+	unsigned long i, n = s->restarts < HISTORY_MAX ? s->restarts : HISTORY_MAX;
+
+	for (i = 0; i < n; i++)
+		if (now - s->history[(s->restarts - 1 - i) % HISTORY_MAX] >=
+		    s->c->restart_window)
+			break;
+	return i;
+}
+
 /*
  * Decide what follows a run that ended with CODE after RUNTIME ms; FAILED
  * marks a run that failed whatever its code (the watchdog killed it).
@@ -272,7 +285,7 @@ decide(struct sv *s, int code, long long runtime, int failed)
 {
 	const struct conf *c = s->c;
 	long long now = now_ms(), d;
-	unsigned long n, i;
+	unsigned long n;
 
 	if (s->want_down)
 		return begin_exit(s, code);
@@ -283,19 +296,12 @@ decide(struct sv *s, int code, long long runtime, int failed)
 		    FN("status", code), FEND });
 		return begin_exit(s, code);
 	}
-	if (c->max_restarts > 0) {
-		n = s->restarts < HISTORY_MAX ? s->restarts : HISTORY_MAX;
-		for (i = 0; i < n &&
-		    now - s->history[(s->restarts - 1 - i) % HISTORY_MAX] <
-		    c->restart_window; i++)
-			;
-		if ((long long)i >= c->max_restarts) {
-			log_event(&s->log, LV_ERROR, "give_up", (struct field[]){
-			    FN("restarts", i),
-			    FN("window_ms", c->restart_window),
-			    FN("status", code), FEND });
-			return begin_exit(s, code);
-		}
+	n = recent(s, now);
+	if (c->max_restarts > 0 && (long long)n >= c->max_restarts) {
+		log_event(&s->log, LV_ERROR, "give_up", (struct field[]){
+		    FN("restarts", n), FN("window_ms", c->restart_window),
+		    FN("status", code), FEND });
+		return begin_exit(s, code);
 	}
 	/* A run longer than the longest delay was not a crash loop. */
 	if (runtime > c->restart_delay_max)
@@ -540,7 +546,6 @@ static void
 on_deadlines(struct sv *s)
 {
 	long long now = now_ms();
-	char b[16];
 
 	if (s->t_forward != NEVER && now >= s->t_forward) {
 		s->t_forward = NEVER;
@@ -575,7 +580,6 @@ on_deadlines(struct sv *s)
 		s->restarts++;
 		start_child(s);
 	}
-	(void)b;
 }
 
 static long long

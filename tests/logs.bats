@@ -100,7 +100,8 @@ script() {
 	# Every part holds at most 16 KiB of the line.
 	awk -F'line="' '/stream=out/ {split($2, a, "\""); if (length(a[1]) > 16384) exit 1}' "$(logfile)"
 	echo "log writer peak RSS: ${hwm} kB" >&3
-	[ "$hwm" -lt 2048 ]
+	# ASan's shadow memory dwarfs this: the release build is the one measured.
+	[ "$INIT" != "$ROOT/build/init" ] || [ "$hwm" -lt 2048 ]
 }
 
 @test "LOG_FORMAT=json: every file line is a JSON object; bad UTF-8 is escaped, not dropped" {

@@ -68,7 +68,7 @@ run: $(BUILD)/init build/worker
 	$(BUILD)/init start configs/example.conf
 
 test:
-	@command -v bats >/dev/null && [ -d /usr/lib/bats/bats-assert ] && command -v musl-gcc >/dev/null || sh tests/deps.sh
+	@sh tests/deps.sh
 	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build build/init fixtures
 	$(MAKE) --no-print-directory $(BUILD)/init
 	INIT_BIN=$(abspath $(BUILD)/init) bats $(BATSFLAGS) tests

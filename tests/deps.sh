@@ -1,7 +1,10 @@
 #!/bin/sh
 # Install what the test suite needs (Debian/Ubuntu, as root or with sudo).
 set -eu
-pkgs="make gcc musl-tools bats bats-assert bats-support python3 util-linux procps"
+# clang + libclang-rt-14-dev: SANITIZE=1 and the fuzzer; cppcheck, shellcheck,
+# valgrind: make lint and make valgrind (tests/hardening.bats).
+pkgs="make gcc musl-tools bats bats-assert bats-support python3 util-linux procps
+clang libclang-rt-14-dev cppcheck shellcheck valgrind"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -196,6 +196,31 @@ proc_kill_tree(pid_t root, pid_t skip, int sig, struct pstat *p, int max)
 }
 
 int
+proc_children(pid_t self, pid_t skip)
+{
+	char path[64], buf[256], *p;
+	long long pid;
+	ssize_t n;
+	int fd, count = 0;
+
+	fmt(path, sizeof(path), "/proc/%d/task/%d/children", (int)self,
+	    (int)self);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Counting stops early: only "none" and "some" matter to callers. */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	for (p = strtok(buf, " \n"); p != NULL; p = strtok(NULL, " \n"))
+		if (num_parse(p, 1, 1LL << 30, &pid) == NULL && pid != skip)
+			count++;
+	return count;
+}
+
+int
 proc_alive(pid_t pid, unsigned long long start)
 {
 	struct pstat p;

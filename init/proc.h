@@ -32,6 +32,12 @@ int	proc_tree(pid_t, pid_t, struct pstat *, int);
 /* Send SIG to every live descendant of ROOT except SKIP, using P (room for
  * MAX) as scratch; number signalled, or -1 without /proc. */
 int	proc_kill_tree(pid_t, pid_t, int, struct pstat *, int);
+/*
+ * How many direct children SELF has besides SKIP, from the kernel's own
+ * list (/proc/SELF/task/SELF/children); -1 if that list is not available.
+ * With none, a subreaper or PID 1 has no descendants left at all.
+ */
+int	proc_children(pid_t, pid_t);
 /* Whether PID is alive (not a zombie) and, if START != 0, started then. */
 int	proc_alive(pid_t, unsigned long long);
 

@@ -94,10 +94,23 @@ to_child(struct sv *s, int sig)
 		kill(-s->child, SIGCONT);
 }
 
+/* Whether any process but the log writer is left below init. */
+static int
+leftovers(struct sv *s)
+{
+	int n = proc_children(s->self, s->logger);
+
+	if (n >= 0)
+		return n > 0;
+	return proc_tree(s->self, s->logger, s->wd.procs, PROCS_MAX) != 0;
+}
+
 /* Signal everything init leaves behind. */
 static void
 to_leftovers(struct sv *s, int sig)
 {
+	if (!leftovers(s))
+		return;
 	/* kill(-1) would hit the log writer, which must outlive them. */
 	if (s->pid1 && s->logger == 0)
 		kill(-1, sig);
@@ -706,8 +719,7 @@ sv_run(const struct conf *c, const sigset_t *orig)
 
 	start_child(&s);
 	/* Drained when no process but the log writer is left. */
-	while (s.state != ST_DRAINING || (reap(&s) == 0 && (s.logger == 0 ||
-	    proc_tree(s.self, s.logger, s.wd.procs, PROCS_MAX) > 0))) {
+	while (s.state != ST_DRAINING || (reap(&s) == 0 && leftovers(&s))) {
 		t = next_deadline(&s);
 		wait = t == NEVER ? -1 : t - now_ms();
 		if (wait < 0 && t != NEVER)

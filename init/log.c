@@ -57,6 +57,11 @@ utf8_len(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* Bytes that go through log_escape() unchanged: printable ASCII but " and \. */
+static const unsigned char plain[256] = {
+	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+};
+
 size_t
 log_escape(const char *src, size_t len, char *buf, size_t size)
 {
@@ -64,6 +69,17 @@ log_escape(const char *src, size_t len, char *buf, size_t size)
 	size_t n = 0, i = 0, u;
 
 	while (i < len && n + 8 < size) {
+		/* Fast path: a run of plain ASCII is copied in one go. */
+		for (u = i; u < len && plain[s[u]]; u++)
+			;
+		if (u > i) {
+			if (u - i > size - n - 8)
+				u = i + (size - n - 8);
+			memcpy(buf + n, s + i, u - i);
+			n += u - i;
+			i = u;
+			continue;
+		}
 		if (s[i] == '"' || s[i] == '\\') {
 			buf[n++] = '\\';
 			buf[n++] = (char)s[i++];

@@ -34,6 +34,9 @@ struct stream {
 	int		 out;		/* 1 or 2: where its bytes go */
 	int		 eof;
 	const char	*name;		/* "out" or "err" */
+	long long	 prefix_ms;	/* when prefix was made */
+	size_t		 prefix_len;
+	char		 prefix[NAME_MAX_LEN + 128];
 	size_t		 len;
 	char		 line[LOG_LINE_MAX];
 };
@@ -315,31 +318,54 @@ file_put(struct lw *w, const char *line, size_t len, long long day)
 	w->pending++;
 }
 
+/*
+ * The start of a file line for stream S up to the opening quote of the
+ * line text, rebuilt only when the millisecond changes: formatting a
+ * timestamp per line would cost more than the rest of the line.
+ */
+static size_t
+line_prefix(struct lw *w, struct stream *s, long long *day)
+{
+	struct timespec ts;
+	long long ms;
+	char t[40];
+
+	wall_clock(&ts, w->log.offset);
+	ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	*day = ts.tv_sec / 86400;
+	if (ms == s->prefix_ms)
+		return s->prefix_len;
+	s->prefix_ms = ms;
+	log_time(&ts, t, sizeof(t));
+	if (w->c->log_format == FMT_JSON)
+		s->prefix_len = fmt(s->prefix, sizeof(s->prefix), "{\"ts\":\"%s\","
+		    "\"level\":\"info\",\"name\":\"%s\",\"stream\":\"%s\","
+		    "\"line\":\"", t, w->c->name, s->name);
+	else
+		s->prefix_len = fmt(s->prefix, sizeof(s->prefix), "ts=%s "
+		    "level=info name=%s stream=%s line=\"", t, w->c->name,
+		    s->name);
+	return s->prefix_len;
+}
+
 /* One line of the child's stream S (PARTIAL: no newline seen). */
 static void
 child_line(struct lw *w, struct stream *s, int partial)
 {
-	struct timespec ts;
-	char t[40];
+	static const char *const ends[2][2] = {
+		{ "\"\n", "\" partial=true\n" },
+		{ "\"}\n", "\",\"partial\":true}\n" },
+	};
+	const char *end = ends[w->c->log_format == FMT_JSON][partial];
+	long long day;
 	size_t n;
 
-	wall_clock(&ts, w->log.offset);
-	log_time(&ts, t, sizeof(t));
-	if (w->c->log_format == FMT_JSON)
-		n = fmt(w->tmp, sizeof(w->tmp), "{\"ts\":\"%s\",\"level\":\"info\","
-		    "\"name\":\"%s\",\"stream\":\"%s\",\"line\":\"", t,
-		    w->c->name, s->name);
-	else
-		n = fmt(w->tmp, sizeof(w->tmp), "ts=%s level=info name=%s "
-		    "stream=%s line=\"", t, w->c->name, s->name);
+	n = line_prefix(w, s, &day);
+	memcpy(w->tmp, s->prefix, n);
 	n += log_escape(s->line, s->len, w->tmp + n, sizeof(w->tmp) - n - 32);
-	if (w->c->log_format == FMT_JSON)
-		n += fmt(w->tmp + n, sizeof(w->tmp) - n, "\"%s}\n",
-		    partial ? ",\"partial\":true" : "");
-	else
-		n += fmt(w->tmp + n, sizeof(w->tmp) - n, "\"%s\n",
-		    partial ? " partial=true" : "");
-	file_put(w, w->tmp, n, ts.tv_sec / 86400);
+	memcpy(w->tmp + n, end, strlen(end));
+	n += strlen(end);
+	file_put(w, w->tmp, n, day);
 	s->len = 0;
 }
 

@@ -1,0 +1,21 @@
+# Benchmarks (issue 6): `make bench` runs bench/bench.sh, which compares
+# build/init with tini, dumb-init and catatonit and prints one table.
+# Included by the main Makefile; reads its MUSL_CC, STD and WARN and
+# defines only BENCH_* names.  Helpers (bench/*.c) go to build/bench.
+# BENCH_* environment variables tune the run (see bench/bench.sh).
+
+BENCH_DIR	:= build/bench
+BENCH_CC	:= $(if $(MUSL_CC),$(MUSL_CC),$(CC))
+BENCH_BINS	:= $(patsubst bench/%.c,$(BENCH_DIR)/%,$(wildcard bench/*.c))
+
+.PHONY: bench bench-build
+bench-build: build/init $(BENCH_BINS)
+
+$(BENCH_DIR):
+	mkdir -p $@
+
+$(BENCH_DIR)/%: bench/%.c | $(BENCH_DIR)
+	$(BENCH_CC) $(STD) $(WARN) -O2 -static $(CFLAGS) -o $@ $<
+
+bench: bench-build
+	bash bench/bench.sh

@@ -57,10 +57,14 @@ utf8_len(const unsigned char *s, size_t len)
 	return n;
 }
 
-/* Bytes that go through log_escape() unchanged: printable ASCII but " and \. */
-static const unsigned char plain[256] = {
-	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+/*
+ * Bytes that go through log_escape() unchanged, as a bitmap: printable
+ * ASCII (0x20-0x7e) except '"' (0x22) and '\\' (0x5c).
+ */
+static const unsigned long long plain_map[4] = {
+	0xfffffffb00000000ULL, 0x7fffffffefffffffULL, 0, 0
 };
+#define PLAIN(c)	((plain_map[(c) >> 6] >> ((c) & 63)) & 1)
 
 size_t
 log_escape(const char *src, size_t len, char *buf, size_t size)
@@ -70,7 +74,7 @@ log_escape(const char *src, size_t len, char *buf, size_t size)
 
 	while (i < len && n + 8 < size) {
 		/* Fast path: a run of plain ASCII is copied in one go. */
-		for (u = i; u < len && plain[s[u]]; u++)
+		for (u = i; u < len && PLAIN(s[u]); u++)
 			;
 		if (u > i) {
 			if (u - i > size - n - 8)

@@ -142,7 +142,8 @@ save_state(struct sv *s)
 	    "restarts=%lu\nlogger_pid=%d\n%sconfig=%s\nupdated=%lld\n",
 	    st, s->c->name, (int)s->self, s->wall_start, s->self_start,
 	    (int)s->child, s->child ? s->child_wall : 0, s->restarts,
-	    (int)s->logger, s->last_exit, s->c->path != NULL ? s->c->path : "-", wall());
+	    (int)s->logger, s->last_exit, s->c->path != NULL ? s->c->path : "-",
+	    wall());
 	r = pid_write(s->pidfd, s->c->name, PF_STATE, buf);
 	if (r == 0 && s->child != 0) {
 		fmt(num, sizeof(num), "%d\n", (int)s->child);
@@ -217,7 +218,6 @@ begin_exit(struct sv *s, int status)
 	s->t_restart = s->t_forward = s->t_tick = s->t_logger = NEVER;
 	s->t_kill = now_ms() + s->c->stop_timeout;
 	save_state(s);
-	/* Reap first: with nothing left there is no one to signal. */
 	to_leftovers(s, s->c->stop_signal);
 	log_event(&s->log, LV_DEBUG, "draining", (struct field[]){
 	    FS("signal", signame(s->c->stop_signal, b)),
@@ -300,21 +300,25 @@ decide(struct sv *s, int code, long long runtime, int failed)
 	long long now = now_ms(), d;
 	unsigned long n;
 
-	if (s->want_down)
-		return begin_exit(s, code);
+	if (s->want_down) {
+		begin_exit(s, code);
+		return;
+	}
 	if (c->restart_policy == RESTART_NEVER ||
 	    (c->restart_policy == RESTART_ON_FAILURE && !failed &&
 	    is_success(c, code))) {
 		log_event(&s->log, LV_DEBUG, "no_restart", (struct field[]){
 		    FN("status", code), FEND });
-		return begin_exit(s, code);
+		begin_exit(s, code);
+		return;
 	}
 	n = recent(s, now);
 	if (c->max_restarts > 0 && (long long)n >= c->max_restarts) {
 		log_event(&s->log, LV_ERROR, "give_up", (struct field[]){
 		    FN("restarts", n), FN("window_ms", c->restart_window),
 		    FN("status", code), FEND });
-		return begin_exit(s, code);
+		begin_exit(s, code);
+		return;
 	}
 	/* A run longer than the longest delay was not a crash loop. */
 	if (runtime > c->restart_delay_max)

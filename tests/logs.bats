@@ -268,3 +268,30 @@ script() {
 	assert_failure 1
 	assert_output --partial "no log file for app in $LOGS yet"
 }
+
+@test "with init's stdout blocked, the child is back-pressured and PID 1 stays responsive" {
+	mkfifo "$T/fifo"
+	# A reader that opens the FIFO and never reads it.
+	sleep 120 <"$T/fifo" &
+	holder=$!
+	with "COMMAND='$WORKER --interval 1 --stderr-every 1000000'" STOP_TIMEOUT=2 LOG_LEVEL=info
+	"$INIT" start "$T/c.conf" >"$T/fifo" 2>"$T/err" &
+	LAUNCH_PID=$!
+	INIT_PID=$LAUNCH_PID
+	wait_until 10 grep -q '^logger_pid=[1-9]' "$T/run/app.state"
+	lpid=$(sed -n 's/^logger_pid=//p' "$T/run/app.state")
+	child=$(sed -n 's/^child_pid=//p' "$T/run/app.state")
+	sleep 2
+	# The child sits blocked in write(2) on its full pipe, and so does the
+	# log writer on init's stdout; nothing piles up in memory.
+	wait_until 10 grep -q pipe_write "/proc/$child/wchan"
+	wait_until 10 grep -q pipe_write "/proc/$lpid/wchan"
+	[ "$INIT" != "$ROOT/build/init" ] ||
+		[ "$(awk '/^VmRSS/ {print $2}' "/proc/$lpid/status")" -lt 2048 ]
+	# PID 1 still answers: status works and a stop goes through.
+	run "$INIT" status "$T/c.conf"
+	assert_success
+	kill -s TERM "$INIT_PID"
+	wait_init 30
+	kill "$holder" 2>/dev/null || true
+}

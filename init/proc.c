@@ -155,7 +155,7 @@ int
 proc_tree(pid_t root, pid_t skip, struct pstat *p, int max)
 {
 	struct scan sc = { p, 0, max, root, skip };
-	struct pstat key, *hit;
+	struct pstat key = { .pid = 0 }, *hit;
 	int i, j, depth, fd;
 	pid_t up;
 

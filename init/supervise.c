@@ -282,6 +282,7 @@ recent(const struct sv *s, long long now)
 {
 	unsigned long i, n = s->restarts < HISTORY_MAX ? s->restarts : HISTORY_MAX;
 
+	/* cppcheck-suppress knownConditionTrueFalse ; n is 0 only at first */
 	for (i = 0; i < n; i++)
 		if (now - s->history[(s->restarts - 1 - i) % HISTORY_MAX] >=
 		    s->c->restart_window)

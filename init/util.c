@@ -187,9 +187,11 @@ mem_put(void *p, size_t size)
 
 /* The kernel's record, read with getdents64: no opendir, no malloc. */
 struct dent {
-	unsigned long long	 ino;
+	unsigned long long	 ino;		/* 0: a deleted entry */
+	/* cppcheck-suppress unusedStructMember ; the kernel's layout */
 	long long		 off;
 	unsigned short		 reclen;
+	/* cppcheck-suppress unusedStructMember ; the kernel's layout */
 	unsigned char		 type;
 	char			 name[];
 };
@@ -206,7 +208,8 @@ dir_each(int dirfd, void (*fn)(const char *, void *), void *arg)
 	while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf))) > 0)
 		for (i = 0; i < n; i += d->reclen) {
 			d = (struct dent *)(void *)(buf + i);
-			if (strcmp(d->name, ".") != 0 && strcmp(d->name, "..") != 0)
+			if (d->ino != 0 && strcmp(d->name, ".") != 0 &&
+			    strcmp(d->name, "..") != 0)
 				fn(d->name, arg);
 		}
 	return n < 0 ? -1 : 0;

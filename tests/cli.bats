@@ -66,7 +66,7 @@ load helper
 @test "JSON and logfmt escape quotes, backslashes and control characters" {
 	printf '%s\n' "COMMAND='$FIX/exitwith -e \"q\\\\\" -e \"a	b\" 0'" 'LOG_FORMAT=json' >"$T/c.conf"
 	( . "$T/c.conf"; printf '%s' "$COMMAND" ) >"$T/expect"
-	grep -q '\\' "$T/expect"
+	grep -qF -- "\\" "$T/expect"
 	"$INIT" start "$T/c.conf" >"$T/out" 2>/dev/null
 	python3 - "$T/out" "$T/expect" <<-'EOF'
 	import json, sys

@@ -58,7 +58,7 @@ load helper
 }
 
 bad_bytes() {
-	printf "$1" >"$T/c.conf"
+	printf '%b' "$1" >"$T/c.conf"
 	run "$INIT" check "$T/c.conf"
 	assert_failure 2
 	assert_output --partial "$T/c.conf:$2"
@@ -155,9 +155,9 @@ bad_bytes() {
 	printf 'COMMAND=x\n' >"$T/c.conf"
 	run "$INIT" check "$T/c.conf"
 	assert_success
-	for key in $(sed 's/=.*//' <<<"$output"); do
+	while IFS='=' read -r key _; do
 		grep -q "^$key=" "$ROOT/configs/example.conf" || { echo "$key not in example.conf"; false; }
 		grep -q "| \`$key\` |" "$ROOT/README.md" || { echo "$key not in README"; false; }
-	done
+	done <<<"$output"
 	grep -q '^ENV_[A-Z_]*=' "$ROOT/configs/example.conf"
 }

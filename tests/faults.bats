@@ -4,7 +4,7 @@
 
 load helper
 
-fdcount() { ls "/proc/$1/fd" | wc -l; }
+fdcount() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # storm PID N: N signals of a harmless mix at PID, as fast as possible.

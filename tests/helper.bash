@@ -94,8 +94,9 @@ count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
 # descendants PID: every process below PID.
 descendants() {
-	local c
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+	local c list
+	read -ra list <<<"$(cat /proc/"$1"/task/*/children 2>/dev/null)"
+	for c in "${list[@]}"; do
 		echo "$c"
 		descendants "$c"
 	done

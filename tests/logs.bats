@@ -130,8 +130,8 @@ script() {
 	d2=$(date -u -d "@$midnight" +%F)
 	[ -f "$(logfile "$d1")" ] && [ -f "$(logfile "$d2")" ]
 	cat "$(logfile "$d1")" "$(logfile "$d2")" | grep -o 'line="tick [0-9]*"' | sed 's/[^0-9]//g' | cmp - <(seq 25)
-	! grep -v "^ts=${d1}T" "$(logfile "$d1")"
-	! grep -v "^ts=${d2}T" "$(logfile "$d2")"
+	run ! grep -v "^ts=${d1}T" "$(logfile "$d1")"
+	run ! grep -v "^ts=${d2}T" "$(logfile "$d2")"
 }
 
 @test "retention deletes only our own files older than LOG_KEEP_DAYS" {
@@ -214,7 +214,7 @@ script() {
 	assert_success
 	assert_output --partial "on-the-terminal"
 	assert_output --partial "/dev/pts/"
-	! grep -q 'stream=out' "$(logfile)"
+	run ! grep -q 'stream=out' "$(logfile)"
 	grep -q 'event=child_exited' "$(logfile)"
 }
 
@@ -272,6 +272,7 @@ script() {
 @test "with init's stdout blocked, the child is back-pressured and PID 1 stays responsive" {
 	mkfifo "$T/fifo"
 	# A reader that opens the FIFO and never reads it.
+	# shellcheck disable=SC2217
 	sleep 120 <"$T/fifo" &
 	holder=$!
 	with "COMMAND='$WORKER --interval 1 --stderr-every 1000000'" STOP_TIMEOUT=2 LOG_LEVEL=info

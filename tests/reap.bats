@@ -62,5 +62,5 @@ main_exits_first() {
 @test "the main child exiting while orphans run: init stops them and exits with its status (not PID 1)" {
 	main_exits_first
 	# None of the orphans is left running anywhere.
-	! pgrep -f "$FIX/orphans 5 60"
+	run ! pgrep -f "$FIX/orphans 5 60"
 }

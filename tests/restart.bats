@@ -1,4 +1,6 @@
 #!/usr/bin/env bats
+# $(flaky ...) is split into words on purpose: it is the command line.
+# shellcheck disable=SC2046
 # Restart policy: never, on-failure, always; cooldown, back-off, give-up.
 
 load helper
@@ -78,7 +80,7 @@ runs() { wc -l <"$T/flaky.runs"; }
 	wait_until 30 eval '[ "$(runs)" -ge 4 ]'
 	kill -s TERM "$INIT_PID"
 	wait_init
-	! grep -q give_up "$T/err"
+	run ! grep -q give_up "$T/err"
 }
 
 @test "give-up exits with the child's last status, in both modes" {

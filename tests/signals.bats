@@ -96,7 +96,7 @@ escalate() {
 	kill -s TERM "$INIT_PID"
 	wait_init
 	recorded child QUIT
-	! recorded child TERM
+	run ! recorded child TERM
 }
 
 @test "STOP_DELAY holds the stop request back before passing it on" {
@@ -104,7 +104,7 @@ escalate() {
 	wait_until 10 recorded child ready
 	kill -s TERM "$INIT_PID"
 	sleep 0.5
-	! recorded child TERM
+	run ! recorded child TERM
 	wait_init 20
 	recorded child TERM
 	[ "$STATUS" -eq 0 ]
@@ -181,7 +181,7 @@ leftovers() {
 
 @test "leftovers that ignore STOP_SIGNAL are killed after STOP_TIMEOUT (not PID 1)" {
 	INIT_LOG_LEVEL=info leftovers -i
-	! recorded child TERM
+	run ! recorded child TERM
 	grep -q 'event=stop_escalated target=leftovers signal=KILL' "$T/err"
 }
 

@@ -10,6 +10,7 @@ conf() {
 	printf '%s\n' "PID_DIR=$T/run" "CHECK_INTERVAL=0.5" "STOP_TIMEOUT=2" "$@" >"$f"
 }
 
+# shellcheck disable=SC2120  # the field name is optional
 ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); print a[1]}' "$T/out"; }
 
 @test "a memory hog is killed within two ticks of crossing MAX_MEM_MB" {
@@ -42,7 +43,7 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 	start_init start "$T/c.conf"
 	wait_init 60
 	[ "$STATUS" -eq 0 ]
-	! grep -q watchdog_breach "$T/out"
+	run ! grep -q watchdog_breach "$T/out"
 }
 
 @test "children that do the spinning are caught, even after setsid" {
@@ -52,7 +53,7 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 	grep -q 'event=watchdog_breach resource=cpu' "$T/out"
 	# Both spinners are named among the top processes.
 	[ "$(grep -o 'top=[^ ]*' "$T/out" | tr ',' '\n' | grep -c ':worker:')" -eq 2 ]
-	! pgrep -f "$WORKER --spin"
+	run ! pgrep -f "$WORKER --spin"
 }
 
 @test "children that allocate are caught" {
@@ -92,7 +93,7 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 	wait_until 20 eval '[ "$(ticks_mb rss_mb | awk "\$1 > 150" | wc -l)" -ge 3 ]'
 	# ... while the confirmed figure stays under it.
 	[ "$(ticks_mb | awk '$1 > 150' | wc -l)" -eq 0 ]
-	! grep -q watchdog_breach "$T/out"
+	run ! grep -q watchdog_breach "$T/out"
 	kill -s TERM "$INIT_PID"
 	wait_init
 }

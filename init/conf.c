@@ -572,7 +572,10 @@ parse_env(struct ctx *x)
 	for (i = 0; i < NKEYS; i++) {
 		fmt(var, sizeof(var), "INIT_%s", keys[i].name);
 		v = getenv(var);
-		if (v != NULL)
+		/* A value a config file could not hold is refused here too. */
+		if (v != NULL && strchr(v, '\n') != NULL)
+			problem(x, 0, "%s: the value holds a newline", var);
+		else if (v != NULL)
 			assign(x, 0, &keys[i], "INIT_", v);
 	}
 }

@@ -128,6 +128,9 @@ bad_bytes() {
 	INIT_MAX_MEM_MB=lots run "$INIT" check "$T/c.conf"
 	assert_failure 2
 	assert_output --partial 'environment: INIT_MAX_MEM_MB: "lots" is not a number'
+	INIT_WORKDIR=$'/tmp\nx' run "$INIT" check "$T/c.conf"
+	assert_failure 2
+	assert_output --partial 'environment: INIT_WORKDIR: the value holds a newline'
 }
 
 @test "the shipped example.conf is valid and sh can source it to the same values" {

@@ -103,7 +103,7 @@ load helper
 
 @test "make install puts a static binary under DESTDIR/PREFIX" {
 	# Not the sanitizer build, even when the suite runs under SANITIZE=1.
-	MAKEFLAGS= make -s -C "$ROOT" install SANITIZE=0 DESTDIR="$T/dest" PREFIX=/opt/x >/dev/null
+	MAKEFLAGS='' make -s -C "$ROOT" install SANITIZE=0 DESTDIR="$T/dest" PREFIX=/opt/x >/dev/null
 	[ -x "$T/dest/opt/x/bin/init" ]
 	run file "$T/dest/opt/x/bin/init"
 	assert_output --partial "statically linked"

@@ -142,7 +142,7 @@ child(const struct conf *c, const struct spawn_env *e, int fd)
 	/* dup2 leaves the copies without FD_CLOEXEC, as they must be. */
 	if (se.stage == SPAWN_OK && ((e->out >= 0 && dup2(e->out, 1) < 0) ||
 	    (e->err >= 0 && dup2(e->err, 2) < 0)))
-		se.stage = SPAWN_SETSID;
+		se.stage = SPAWN_FDS;
 	/* setgroups, setgid, setuid: in that order, each one checked. */
 	if (se.stage == SPAWN_OK && e->cr.set &&
 	    (setgroups((size_t)e->cr.ngroups, e->cr.groups) < 0 ||
@@ -160,7 +160,6 @@ child(const struct conf *c, const struct spawn_env *e, int fd)
 		sigprocmask(SIG_SETMASK, &e->mask, NULL);
 		se.err = exec_path(c->argv);
 		se.stage = SPAWN_EXEC;
-		sigprocmask(SIG_BLOCK, &e->mask, NULL);
 	} else
 		se.err = errno;
 	write_all(fd, &se, sizeof(se));
@@ -216,6 +215,8 @@ spawn_what(const struct spawn_err *se)
 	switch (se->stage) {
 	case SPAWN_SETSID:
 		return "cannot create a process group for";
+	case SPAWN_FDS:
+		return "cannot set up stdout and stderr for";
 	case SPAWN_USER:
 		return "cannot switch to USER for";
 	case SPAWN_WORKDIR:

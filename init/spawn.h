@@ -22,7 +22,7 @@ struct spawn_err {
 	int		 stage;		/* SPAWN_* */
 	int		 err;		/* errno */
 };
-enum { SPAWN_OK, SPAWN_SETSID, SPAWN_USER, SPAWN_WORKDIR, SPAWN_EXEC };
+enum { SPAWN_OK, SPAWN_SETSID, SPAWN_FDS, SPAWN_USER, SPAWN_WORKDIR, SPAWN_EXEC };
 
 /*
  * Start C's command.  Returns the child's pid, which is also its process

@@ -74,35 +74,13 @@ proc_parse_pss(const char *s)
 	return sum;
 }
 
-static ssize_t
-read_small(const char *path, char *buf, size_t size)
-{
-	ssize_t n, got = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while ((size_t)got < size - 1) {
-		n = read(fd, buf + got, size - 1 - (size_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 int
 proc_stat(pid_t pid, struct pstat *p)
 {
 	char path[32], buf[1024];
 
 	fmt(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
+	if (read_text(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	return proc_parse_stat(buf, p);
 }
@@ -114,7 +92,7 @@ proc_pss(pid_t pid)
 
 	fmt(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
 	buf[0] = '\n';
-	if (read_small(path, buf + 1, sizeof(buf) - 1) <= 0)
+	if (read_text(path, buf + 1, sizeof(buf) - 1) <= 0)
 		return -1;
 	return proc_parse_pss(buf);
 }

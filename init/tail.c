@@ -94,14 +94,6 @@ copy(int fd)
 	return 0;
 }
 
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = { 0, ms * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 int
 tail_run(const struct conf *c, long long n, int follow)
 {
@@ -138,7 +130,7 @@ tail_run(const struct conf *c, long long n, int follow)
 	if (n == 0)
 		lseek(fd, 0, SEEK_END);
 	while (follow) {
-		pause_ms(200);
+		sleep_ms(200);
 		if (copy(fd) < 0)
 			return 1;
 		if (fstat(fd, &st) == 0 && st.st_size < lseek(fd, 0, SEEK_CUR))

@@ -35,23 +35,6 @@ field(const char *line, int n, char *buf, size_t size)
 	return buf;
 }
 
-/* Read PATH (a small text file) into BUF; 0, or -1. */
-static int
-slurp(const char *path, char *buf, size_t size)
-{
-	ssize_t n, got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)got < size - 1 &&
-	    (n = read(fd, buf + got, size - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	buf[got] = '\0';
-	return 0;
-}
-
 /*
  * Find the line of DB whose field KEYF equals KEY; copy field WANT to OUT.
  * With KEY numeric and KEYF 0 (a name), look the number up in field NUMF.
@@ -146,8 +129,8 @@ user_resolve(const struct conf *c, struct creds *cr, char *buf, size_t size)
 	if (pw == NULL || gr == NULL)
 		why = "USER: out of memory reading /etc/passwd";
 	else
-		why = resolve(c, cr, slurp("/etc/passwd", pw, DBFILE_MAX) == 0 ?
-		    pw : NULL, slurp("/etc/group", gr, DBFILE_MAX) == 0 ? gr :
+		why = resolve(c, cr, read_text("/etc/passwd", pw, DBFILE_MAX) >= 0 ?
+		    pw : NULL, read_text("/etc/group", gr, DBFILE_MAX) >= 0 ? gr :
 		    NULL, buf, size);
 	mem_put(pw, DBFILE_MAX);
 	mem_put(gr, DBFILE_MAX);

@@ -1,5 +1,6 @@
 /* Shared helpers: error messages, checked number parsing, clocks, I/O. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +168,37 @@ mkdirs(const char *dir, int mode)
 	if (mkdir(path, (mode_t)mode) < 0 && errno != EEXIST)
 		return -1;
 	return 0;
+}
+
+ssize_t
+read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n, got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((size_t)got < size - 1) {
+		n = read(fd, buf + got, size - 1 - (size_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 void *

@@ -3,6 +3,7 @@
 #define UTIL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* Print "init: MSG: strerror(errno)" on stderr. */
@@ -35,6 +36,11 @@ void	*mem_get(size_t);
 void	 mem_put(void *, size_t);
 /* Call FN(NAME, ARG) for each entry of directory DIRFD; 0, or -1. */
 int	 dir_each(int, void (*)(const char *, void *), void *);
+
+/* Read up to SIZE-1 bytes of file PATH into BUF, NUL-terminated; the length, or -1. */
+ssize_t	read_text(const char *, char *, size_t);
+/* Sleep MS milliseconds, resuming after interruptions (clients only). */
+void	sleep_ms(long);
 
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);

@@ -27,7 +27,7 @@ VG_BIN		:= $(VG_DIR)/conf_driver
 VG_FLAGS	:= -q --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
 		   --errors-for-leak-kinds=all --track-fds=no
 
-LINT_C		:= init tests/fixtures examples tests/fuzz
+LINT_C		:= init tests/fixtures examples tests/fuzz tests/unit
 LINT_SH		:= .ci/run $(wildcard tests/*.sh tests/containers/*.sh)
 LINT_BATS	:= $(wildcard tests/*.bats) tests/helper.bash
 # variableScope: STYLE.md follows OpenBSD style(9), which declares every

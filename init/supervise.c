@@ -412,7 +412,7 @@ static void
 start_logger(struct sv *s)
 {
 	s->t_logger = NEVER;
-	s->logger = logger_start(s->c, &s->lp, s->c->mode == MODE_DASH ? 2 : 1);
+	s->logger = logger_start(s->c, &s->lp, 2);
 	s->logger_start = now_ms();
 	if (s->logger < 0) {
 		s->logger = 0;
@@ -686,7 +686,7 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	sig_blockable(&s.waitset);
 	s.env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
 	s.env.out = s.env.err = -1;
-	log_init(&s.log, c, c->mode == MODE_DASH ? 2 : 1, 0);
+	log_init(&s.log, c, 2, 0);
 	if (c->log_dir[0] != '\0') {
 		if (logger_pipes(&s.lp) < 0)
 			log_event(&s.log, LV_WARN, "log_pipes_failed",

@@ -39,20 +39,20 @@ load helper
 	[ ! -e "$T/ran" ]
 }
 
-@test "start mode logs events on stdout in logfmt, with RFC 3339 UTC timestamps" {
+@test "start mode logs events on stderr in logfmt, with RFC 3339 UTC timestamps; stdout stays the child's" {
 	printf 'COMMAND="%s 3"\nNAME=web\n' "$FIX/exitwith" >"$T/c.conf"
 	"$INIT" start "$T/c.conf" >"$T/out" 2>"$T/err" || true
-	grep -qE '^ts=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z level=info name=web event=started version=[0-9.]+ pid=[0-9]+ role=subreaper config=' "$T/out"
-	grep -q 'event=child_started pid=[0-9]* command=".*exitwith 3" restarts=0' "$T/out"
-	grep -q 'event=child_exited pid=[0-9]* code=3 status=3 runtime_ms=[0-9]* reason=exit' "$T/out"
-	grep -q 'event=exiting status=3' "$T/out"
-	[ ! -s "$T/err" ]
+	grep -qE '^ts=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z level=info name=web event=started version=[0-9.]+ pid=[0-9]+ role=subreaper config=' "$T/err"
+	grep -q 'event=child_started pid=[0-9]* command=".*exitwith 3" restarts=0' "$T/err"
+	grep -q 'event=child_exited pid=[0-9]* code=3 status=3 runtime_ms=[0-9]* reason=exit' "$T/err"
+	grep -q 'event=exiting status=3' "$T/err"
+	[ ! -s "$T/out" ]
 }
 
 @test "LOG_FORMAT=json prints one valid JSON object per event" {
 	printf 'COMMAND="%s -s 15"\nLOG_FORMAT=json\nNAME=j\n' "$FIX/exitwith" >"$T/c.conf"
-	"$INIT" start "$T/c.conf" >"$T/out" || true
-	python3 - "$T/out" <<-'EOF'
+	"$INIT" start "$T/c.conf" 2>"$T/err" || true
+	python3 - "$T/err" <<-'EOF'
 	import json, sys
 	events = [json.loads(l) for l in open(sys.argv[1])]
 	names = [e["event"] for e in events]
@@ -67,16 +67,17 @@ load helper
 	printf '%s\n' "COMMAND='$FIX/exitwith -e \"q\\\\\" -e \"a	b\" 0'" 'LOG_FORMAT=json' >"$T/c.conf"
 	( . "$T/c.conf"; printf '%s' "$COMMAND" ) >"$T/expect"
 	grep -qF -- "\\" "$T/expect"
-	"$INIT" start "$T/c.conf" >"$T/out" 2>/dev/null
-	python3 - "$T/out" "$T/expect" <<-'EOF'
+	"$INIT" start "$T/c.conf" 2>"$T/err" >/dev/null
+	python3 - "$T/err" "$T/expect" <<-'EOF'
 	import json, sys
-	ev = [json.loads(l) for l in open(sys.argv[1])]
+	# stderr holds the child's own two lines too.
+	ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{"ts"')]
 	cmd = [e for e in ev if e["event"] == "child_started"][0]["command"]
 	assert cmd == open(sys.argv[2]).read(), cmd
 	EOF
 	sed -i 's/^LOG_FORMAT=json$/LOG_FORMAT=text/' "$T/c.conf"
-	"$INIT" start "$T/c.conf" >"$T/out" 2>/dev/null
-	grep -F 'event=child_started' "$T/out" | grep -qF -- '-e \"q\\\\\" -e \"a\tb\" 0"'
+	"$INIT" start "$T/c.conf" 2>"$T/err" >/dev/null
+	grep -F 'event=child_started' "$T/err" | grep -qF -- '-e \"q\\\\\" -e \"a\tb\" 0"'
 }
 
 @test "init -- CMD prints nothing when all is well (LOG_LEVEL=warn)" {

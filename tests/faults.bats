@@ -102,7 +102,7 @@ zombie_flood() {
 	[ "$STATUS" -eq 3 ]
 	[ "$fd10" -eq "$fd500" ]
 	[ "$rss500" -le $((rss10 + 32)) ]
-	grep -q 'event=give_up restarts=600' "$T/out"
+	grep -q 'event=give_up restarts=600' "$T/err"
 	# 600 cooldowns of 10 ms each take at least 6 s.
 	awk -v a="$start" -v b="$end" 'BEGIN {exit !(b - a >= 6)}'
 }

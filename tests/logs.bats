@@ -38,9 +38,9 @@ script() {
 	seq 200 | cmp - "$T/outs"
 	seq 200 | cmp - "$T/errs"
 	grep -qE '^ts=[0-9-]{10}T[0-9:.]{12}Z level=info name=app stream=out line="out 1"$' "$f"
-	# The events are in the file too, and still on stdout.
+	# The events are in the file too, and on stderr.
 	grep -q 'event=child_exited' "$f"
-	grep -q 'event=child_exited' "$T/out"
+	grep -q 'event=child_exited' "$T/err"
 }
 
 @test "child stdout and stderr pass through to init's stdout and stderr byte for byte" {
@@ -185,7 +185,7 @@ script() {
 	[ "$(grep -c '^line ' "$T/out")" -eq 2100 ]
 	[ "$(grep -c 'event=log_file_failed' "$T/err")" -eq 1 ]
 	grep -q 'error="No space left on device"' "$T/err"
-	grep -q 'event=log_file_recovered missed_lines=[1-9]' "$T/out"
+	grep -q 'event=log_file_recovered missed_lines=[1-9]' "$T/err"
 	grep -q 'event=log_file_recovered missed_lines=[1-9]' "$T/small/logs/app-$(today).log"
 	grep -q 'line="line 2100"' "$T/small/logs/app-$(today).log"
 }
@@ -199,7 +199,7 @@ script() {
 	wait_until 20 grep -q '^logger_pid=[1-9]' "$T/run/app.state"
 	lpid=$(sed -n 's/^logger_pid=//p' "$T/run/app.state")
 	kill -KILL "$lpid"
-	wait_until 20 file_has "$T/out" event=logger_exited
+	wait_until 20 file_has "$T/err" event=logger_exited
 	wait_until 20 eval '! grep -q "^logger_pid=$lpid\$" "$T/run/app.state"'
 	sleep 0.5
 	mark=$(grep -c '^n ' "$T/out")

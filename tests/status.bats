@@ -60,7 +60,7 @@ running_worker() {
 	wait "$dead"
 	echo "$dead" >"$RUN/svc.supervisor.pid"
 	running_worker
-	grep -q "event=stale_pid_file pid=$dead" "$T/out"
+	grep -q "event=stale_pid_file pid=$dead" "$T/err"
 	[ "$(cat "$RUN/svc.supervisor.pid")" = "$INIT_PID" ]
 }
 
@@ -70,7 +70,7 @@ running_worker() {
 	echo "$other" >"$RUN/svc.supervisor.pid"
 	running_worker
 	kill "$other"
-	grep -q "event=stale_pid_file pid=$other" "$T/out"
+	grep -q "event=stale_pid_file pid=$other" "$T/err"
 }
 
 @test "a symlinked PID file is refused, not followed" {
@@ -78,7 +78,7 @@ running_worker() {
 	echo precious >"$T/target"
 	ln -s "$T/target" "$RUN/svc.supervisor.pid"
 	running_worker
-	grep -q "event=pid_file_refused" "$T/out"
+	grep -q "event=pid_file_refused" "$T/err"
 	[ "$(cat "$T/target")" = precious ]
 	[ -L "$RUN/svc.supervisor.pid" ]
 }
@@ -87,7 +87,7 @@ running_worker() {
 	mkdir "$T/elsewhere"
 	ln -s "$T/elsewhere" "$RUN"
 	running_worker
-	grep -q 'event=pid_dir_unusable .*why="is a symlink or not a directory"' "$T/out"
+	grep -q 'event=pid_dir_unusable .*why="is a symlink or not a directory"' "$T/err"
 	[ -z "$(ls -A "$T/elsewhere")" ]
 }
 
@@ -218,7 +218,7 @@ running_worker() {
 	end=$(date +%s.%N)
 	assert_success
 	awk -v a="$start" -v b="$end" 'BEGIN {exit !(b - a >= 2.0)}'
-	grep -q "event=stop_escalated" "$T/out"
+	grep -q "event=stop_escalated" "$T/err"
 	wait_init
 	[ "$STATUS" -eq 137 ]
 }

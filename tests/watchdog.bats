@@ -11,15 +11,15 @@ conf() {
 }
 
 # shellcheck disable=SC2120  # the field name is optional
-ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); print a[1]}' "$T/out"; }
+ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); print a[1]}' "$T/err"; }
 
 @test "a memory hog is killed within two ticks of crossing MAX_MEM_MB" {
 	conf "$T/c.conf" "COMMAND='$WORKER --interval 250 --leak-mb 8'" MAX_MEM_MB=60 LOG_LEVEL=debug
 	start_init start "$T/c.conf"
 	wait_init 60
 	[ "$STATUS" -eq 137 ]
-	grep -q 'event=watchdog_breach resource=mem value=[0-9]* limit=60 unit=MB top=[0-9]*:worker:[0-9]*MB' "$T/out"
-	grep -q 'event=child_exited .*reason=watchdog_mem' "$T/out"
+	grep -q 'event=watchdog_breach resource=mem value=[0-9]* limit=60 unit=MB top=[0-9]*:worker:[0-9]*MB' "$T/err"
+	grep -q 'event=child_exited .*reason=watchdog_mem' "$T/err"
 	# Ticks before the breach: at most one already over the limit.
 	over=$(ticks_mb | awk '$1 > 60' | wc -l)
 	[ "$over" -le 2 ]
@@ -30,10 +30,10 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 	start_init start "$T/c.conf"
 	wait_init 60
 	[ "$STATUS" -eq 137 ]
-	grep -q 'event=watchdog_breach resource=cpu value=[0-9]* limit=30 unit=% top=[0-9]*:worker:' "$T/out"
-	grep -q 'reason=watchdog_cpu' "$T/out"
+	grep -q 'event=watchdog_breach resource=cpu value=[0-9]* limit=30 unit=% top=[0-9]*:worker:' "$T/err"
+	grep -q 'reason=watchdog_cpu' "$T/err"
 	# The kill came on the third tick over the limit, not before.
-	n=$(awk -F'cpu_pct=' '/event=watchdog_tick/ {split($2, a, " "); if (a[1] > 30) c++} END {print c+0}' "$T/out")
+	n=$(awk -F'cpu_pct=' '/event=watchdog_tick/ {split($2, a, " "); if (a[1] > 30) c++} END {print c+0}' "$T/err")
 	[ "$n" -ge 3 ]
 }
 
@@ -43,16 +43,16 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 	start_init start "$T/c.conf"
 	wait_init 60
 	[ "$STATUS" -eq 0 ]
-	run ! grep -q watchdog_breach "$T/out"
+	run ! grep -q watchdog_breach "$T/err"
 }
 
 @test "children that do the spinning are caught, even after setsid" {
 	conf "$T/c.conf" "COMMAND='/bin/sh -c \"setsid $WORKER --spin & $WORKER --spin & wait\"'" MAX_CPU_PCT=50
 	start_init start "$T/c.conf"
 	wait_init 60
-	grep -q 'event=watchdog_breach resource=cpu' "$T/out"
+	grep -q 'event=watchdog_breach resource=cpu' "$T/err"
 	# Both spinners are named among the top processes.
-	[ "$(grep -o 'top=[^ ]*' "$T/out" | tr ',' '\n' | grep -c ':worker:')" -eq 2 ]
+	[ "$(grep -o 'top=[^ ]*' "$T/err" | tr ',' '\n' | grep -c ':worker:')" -eq 2 ]
 	run ! pgrep -f "$WORKER --spin"
 }
 
@@ -60,7 +60,7 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 	conf "$T/c.conf" "COMMAND='/bin/sh -c \"$WORKER --interval 250 --leak-mb 8 & $WORKER --interval 250 --leak-mb 8 & wait\"'" MAX_MEM_MB=80
 	start_init start "$T/c.conf"
 	wait_init 60
-	grep -q 'event=watchdog_breach resource=mem' "$T/out"
+	grep -q 'event=watchdog_breach resource=mem' "$T/err"
 	[ "$STATUS" -eq 137 ]
 }
 
@@ -70,7 +70,7 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 		MAX_CPU_PCT=40
 	start_init start "$T/c.conf"
 	wait_init 60
-	grep -q 'event=watchdog_breach resource=cpu' "$T/out"
+	grep -q 'event=watchdog_breach resource=cpu' "$T/err"
 }
 
 @test "shared memory of forked workers is judged by PSS, not summed RSS" {
@@ -93,7 +93,7 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 	wait_until 20 eval '[ "$(ticks_mb rss_mb | awk "\$1 > 150" | wc -l)" -ge 3 ]'
 	# ... while the confirmed figure stays under it.
 	[ "$(ticks_mb | awk '$1 > 150' | wc -l)" -eq 0 ]
-	run ! grep -q watchdog_breach "$T/out"
+	run ! grep -q watchdog_breach "$T/err"
 	kill -s TERM "$INIT_PID"
 	wait_init
 }
@@ -104,9 +104,9 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 		RESTART_POLICY=on-failure RESTART_DELAY=0.2 MAX_RESTARTS=1
 	start_init start "$T/c.conf"
 	wait_init 60
-	[ "$(grep -c 'reason=watchdog_mem' "$T/out")" -eq 2 ]
-	grep -q 'event=restart_scheduled' "$T/out"
-	grep -q 'event=give_up' "$T/out"
+	[ "$(grep -c 'reason=watchdog_mem' "$T/err")" -eq 2 ]
+	grep -q 'event=restart_scheduled' "$T/err"
+	grep -q 'event=give_up' "$T/err"
 	[ "$STATUS" -eq 137 ]
 }
 

@@ -31,6 +31,17 @@ unit_fail(const char *file, int line, const char *f, ...)
 	printf("\n");
 }
 
+void
+unit_str(const char *file, int line, const char *expr, const char *a,
+    const char *b)
+{
+	if (a == NULL && b == NULL)
+		return;
+	if (a == NULL || b == NULL || strcmp(a, b) != 0)
+		unit_fail(file, line, "%s is \"%s\", expected \"%s\"", expr,
+		    a != NULL ? a : "(null)", b != NULL ? b : "(null)");
+}
+
 int
 main(int argc, char **argv)
 {

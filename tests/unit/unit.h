@@ -31,13 +31,8 @@ void	unit_fail(const char *, int, const char *, ...)
 } while (0)
 
 /* A and B are strings; NULL is shown as (null) and equals only NULL. */
-#define CHECK_STR(a, b) do {						\
-	const char *a_ = (a), *b_ = (b);				\
-	if ((a_ == NULL) != (b_ == NULL) ||				\
-	    (a_ != NULL && strcmp(a_, b_) != 0))			\
-		unit_fail(__FILE__, __LINE__, "%s is \"%s\", expected \"%s\"", \
-		    #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");	\
-} while (0)
+#define CHECK_STR(a, b)	unit_str(__FILE__, __LINE__, #a, (a), (b))
+void	unit_str(const char *, int, const char *, const char *, const char *);
 
 /* LEN bytes at A equal the string B. */
 #define CHECK_MEM(a, len, b) do {					\

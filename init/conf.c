@@ -1,10 +1,14 @@
 /*
- * Settings: the .conf parser, INIT_* environment overrides, validation.
+ * Settings: .conf files, INIT_* overrides, validation, and a directory of
+ * services with its dependency graph.
  *
  * The file is shell-variable syntax so that sh can source it too; anything
  * sh would expand or treat as syntax is refused rather than kept literally,
- * so the file means the same to us and to sh.  No side effects beyond
- * reading the file and printing problems.
+ * so the file means the same to us and to sh.  One lexer (conf_word) reads
+ * both values and COMMAND's words.  Strings live in one arena for the
+ * life of the process; every default is resolved here, so the supervisor
+ * never asks where a value came from.  No side effects beyond reading the
+ * files and printing problems.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,96 +17,164 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "probe.h"
 #include "sig.h"
 #include "util.h"
 
-enum { K_STR, K_NAME, K_PATH, K_CMD, K_INT, K_SECS, K_ENUM, K_SIG, K_CODES };
+enum { T_NAME, T_STR, T_PATH, T_CMD, T_INT, T_SECS, T_ENUM, T_SIG, T_SIG0,
+    T_CODES, T_SIGMAP, T_NAMES, T_FD };
+/* Scope: a service's own key, init's own (supervisor-wide), or both. */
+enum { S_SVC = 1, S_TOP = 2, S_BOTH = 3 };
 
 static const char *const policies[] = { "never", "on-failure", "always", NULL };
 static const char *const formats[] = { "text", "json", NULL };
 static const char *const levels[] = { "debug", "info", "warn", "error", NULL };
 static const char *const noyes[] = { "no", "yes", NULL };
+static const char *const types[] = { "simple", "oneshot", NULL };
+static const char *const actions[] = { "restart", "exit", "none", NULL };
+static const char *const pgroups[] = { "session", "group", "inherit", NULL };
 
 #define DAY	(86400LL * 1000)
 
-/* Order matters only for `check` output. Times are in milliseconds. */
-static const struct key {
+/* Order is the `check` output's.  Times are in milliseconds. */
+static const struct keydef {
 	const char		*name;
 	int			 type;
+	int			 scope;
 	size_t			 off;
-	size_t			 size;
 	long long		 min, max;
 	const char *const	*choices;
-	const char		*def;	/* NULL: computed after loading */
-} keys[] = {
-#define S(f)	offsetof(struct conf, f), sizeof(((struct conf *)0)->f)
-#define N(f)	offsetof(struct conf, f), 0
-	{ "NAME",		K_NAME,	 S(name),	0, 0,		NULL, NULL },
-	{ "COMMAND",		K_CMD,	 S(command),	0, 0,		NULL, "" },
-	{ "RESTART_POLICY",	K_ENUM,	 N(restart_policy), 0, 0,	policies, "never" },
-	{ "SUCCESS_EXIT_CODES",	K_CODES, N(success_codes), 0, 255,	NULL, "0" },
-	{ "RESTART_DELAY",	K_SECS,	 N(restart_delay), 0, DAY,	NULL, "1" },
-	{ "RESTART_DELAY_MAX",	K_SECS,	 N(restart_delay_max), 0, DAY,	NULL, NULL },
-	{ "MAX_RESTARTS",	K_INT,	 N(max_restarts), 0, HISTORY_MAX, NULL, "0" },
-	{ "RESTART_WINDOW",	K_SECS,	 N(restart_window), 1000, 7 * DAY, NULL, "60" },
-	{ "STOP_SIGNAL",	K_SIG,	 N(stop_signal), 0, 0,		NULL, "TERM" },
-	{ "STOP_TIMEOUT",	K_SECS,	 N(stop_timeout), 0, DAY,	NULL, "10" },
-	{ "STOP_DELAY",		K_SECS,	 N(stop_delay), 0, 3600 * 1000,	NULL, "0" },
-	{ "WORKDIR",		K_PATH,	 S(workdir),	0, 0,		NULL, "" },
-	{ "MAX_CPU_PCT",	K_INT,	 N(max_cpu_pct), 0, 100000,	NULL, "0" },
-	{ "CPU_BREACH_TICKS",	K_INT,	 N(cpu_breach_ticks), 1, 1000,	NULL, "1" },
-	{ "MAX_MEM_MB",		K_INT,	 N(max_mem_mb), 0, 16777216,	NULL, "0" },
-	{ "CHECK_INTERVAL",	K_SECS,	 N(check_interval), 100, 3600 * 1000, NULL, "2" },
-	{ "LOG_DIR",		K_PATH,	 S(log_dir),	0, 0,		NULL, "" },
-	{ "LOG_FORMAT",		K_ENUM,	 N(log_format), 0, 0,		formats, "text" },
-	{ "LOG_KEEP_DAYS",	K_INT,	 N(log_keep_days), 0, 36500,	NULL, "7" },
-	{ "PID_DIR",		K_PATH,	 S(pid_dir),	0, 0,		NULL, "/tmp/process-supervisor" },
-	{ "LOG_LEVEL",		K_ENUM,	 N(log_level),	0, 0,		levels, NULL },
-	{ "USER",		K_STR,	 S(user),	0, 0,		NULL, "" },
-	{ "GROUPS",		K_STR,	 S(groups),	0, 0,		NULL, "" },
-	{ "CLEAR_ENV",		K_ENUM,	 N(clear_env),	0, 0,		noyes, "no" },
-#undef S
-#undef N
+	const char		*def;	/* NULL: resolved in finish() */
+} keys[K_N] = {
+#define F(f)	offsetof(struct conf, f)
+	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), 0, 0, NULL, NULL },
+	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), 0, 0, NULL, "" },
+	[K_TYPE] = { "TYPE", T_ENUM, S_SVC, F(type), 0, 0, types, "simple" },
+	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), 0, 0, NULL, "" },
+	[K_CRITICAL] = { "CRITICAL", T_ENUM, S_SVC, F(critical), 0, 0, noyes, "yes" },
+	[K_READY_FD] = { "READY_FD", T_FD, S_SVC, F(ready_fd), 3, 1023, NULL, "" },
+	[K_RESTART_POLICY] = { "RESTART_POLICY", T_ENUM, S_SVC,
+	    F(restart_policy), 0, 0, policies, "never" },
+	[K_SUCCESS_EXIT_CODES] = { "SUCCESS_EXIT_CODES", T_CODES, S_SVC,
+	    F(success), 0, 255, NULL, "0" },
+	[K_RESTART_DELAY] = { "RESTART_DELAY", T_SECS, S_SVC,
+	    F(restart_delay), 0, DAY, NULL, "1" },
+	[K_RESTART_DELAY_MAX] = { "RESTART_DELAY_MAX", T_SECS, S_SVC,
+	    F(restart_delay_max), 0, DAY, NULL, NULL },
+	[K_MAX_RESTARTS] = { "MAX_RESTARTS", T_INT, S_SVC, F(max_restarts),
+	    0, HISTORY_MAX, NULL, "0" },
+	[K_RESTART_WINDOW] = { "RESTART_WINDOW", T_SECS, S_SVC,
+	    F(restart_window), 1000, 7 * DAY, NULL, "60" },
+	[K_STOP_SIGNAL] = { "STOP_SIGNAL", T_SIG, S_SVC, F(stop_signal),
+	    0, 0, NULL, "TERM" },
+	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT", T_SECS, S_SVC, F(stop_timeout),
+	    0, DAY, NULL, "10" },
+	[K_STOP_DELAY] = { "STOP_DELAY", T_SECS, S_TOP, F(stop_delay),
+	    0, 3600 * 1000, NULL, "0" },
+	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), 0, 0,
+	    NULL, "" },
+	[K_KILL_GROUP] = { "KILL_GROUP", T_ENUM, S_SVC, F(kill_group), 0, 0,
+	    noyes, "yes" },
+	[K_PROCESS_GROUP] = { "PROCESS_GROUP", T_ENUM, S_SVC,
+	    F(process_group), 0, 0, pgroups, "session" },
+	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), 0, 0, NULL, "" },
+	[K_USER] = { "USER", T_STR, S_SVC, F(user), 0, 0, NULL, "" },
+	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), 0, 0, NULL, "" },
+	[K_CLEAR_ENV] = { "CLEAR_ENV", T_ENUM, S_SVC, F(clear_env), 0, 0,
+	    noyes, "no" },
+	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT", T_INT, S_SVC, F(max_cpu_pct),
+	    0, 100000, NULL, "0" },
+	[K_CPU_BREACH_TICKS] = { "CPU_BREACH_TICKS", T_INT, S_SVC,
+	    F(cpu_breach_ticks), 1, 1000, NULL, "1" },
+	[K_MAX_MEM_MB] = { "MAX_MEM_MB", T_INT, S_SVC, F(max_mem_mb),
+	    0, 16777216, NULL, "0" },
+	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL", T_SECS, S_TOP,
+	    F(check_interval), 100, 3600 * 1000, NULL, "2" },
+	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), 0, 0,
+	    NULL, NULL },
+	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), 0, 0,
+	    NULL, NULL },
+	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC, F(health), 0, 0,
+	    NULL, NULL },
+	[K_HEALTH_INTERVAL] = { "HEALTH_INTERVAL", T_SECS, S_SVC,
+	    F(health_interval), 100, DAY, NULL, "10" },
+	[K_HEALTH_TIMEOUT] = { "HEALTH_TIMEOUT", T_SECS, S_SVC,
+	    F(health_timeout), 100, 3600 * 1000, NULL, "3" },
+	[K_HEALTH_RETRIES] = { "HEALTH_RETRIES", T_INT, S_SVC,
+	    F(health_retries), 1, 1000, NULL, "3" },
+	[K_HEALTH_START_PERIOD] = { "HEALTH_START_PERIOD", T_SECS, S_SVC,
+	    F(health_start), 0, DAY, NULL, "0" },
+	[K_HEALTH_ACTION] = { "HEALTH_ACTION", T_ENUM, S_SVC,
+	    F(health_action), 0, 0, actions, "restart" },
+	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), 0, 0, NULL, "" },
+	[K_LOG_FORMAT] = { "LOG_FORMAT", T_ENUM, S_TOP, F(log_format), 0, 0,
+	    formats, "text" },
+	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS", T_INT, S_SVC, F(log_keep_days),
+	    0, 36500, NULL, "7" },
+	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC, F(log_prefix), 0, 0,
+	    noyes, "no" },
+	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), 0, 0, NULL,
+	    NULL },
+	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP, F(log_level), 0, 0,
+	    levels, NULL },
+	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP, F(as_zero),
+	    0, 255, NULL, "" },
+	[K_PARENT_DEATH_SIGNAL] = { "PARENT_DEATH_SIGNAL", T_SIG0, S_TOP,
+	    F(pdeathsig), 0, 0, NULL, "" },
+	[K_WARN_ON_REAP] = { "WARN_ON_REAP", T_ENUM, S_TOP, F(warn_on_reap),
+	    0, 0, noyes, "no" },
+#undef F
 };
-#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
-/* Where problems are reported from: the file, or the environment. */
+/* Strings of every loaded service, for the life of the process. */
+static struct {
+	char	*base;
+	size_t	 used;
+} arena;
+
+/* Where problems are reported from, and what the file may hold. */
 struct ctx {
 	struct conf	*c;
 	const char	*file;
 	int		 errors;
-	int		 line[NKEYS];	/* line that set each key, for duplicates */
+	int		 scope;		/* S_* keys this file may set */
+	int		 envn;		/* ENV_ keys so far */
+	const char	*envp[ENV_MAX];
 };
+
+static int	total_errors;
 
 static void
 problem(struct ctx *x, int line, const char *f, ...)
 {
-	char buf[EVENT_MAX];
+	char buf[CONF_LINE_MAX];
 	size_t n = 0;
 	va_list ap;
+	int r;
 
-	if (++x->errors > CONF_ERR_MAX)
+	x->errors++;
+	if (++total_errors > CONF_ERR_MAX)
 		return;
 	if (line > 0)
 		n = fmt(buf, sizeof(buf), "%s:%d: ", x->file, line);
 	else if (x->file != NULL)
 		n = fmt(buf, sizeof(buf), "%s: ", x->file);
 	va_start(ap, f);
-	n += (size_t)vsnprintf(buf + n, sizeof(buf) - n, f, ap);
+	r = vsnprintf(buf + n, sizeof(buf) - n, f, ap);
 	va_end(ap);
-	if (n >= sizeof(buf) - 1)
-		n = sizeof(buf) - 2;
+	/* A message too long for the buffer is cut, never overrun. */
+	n = r < 0 ? n : (size_t)r >= sizeof(buf) - n ? sizeof(buf) - 2 : n + (size_t)r;
 	buf[n++] = '\n';
 	write_all(2, buf, n);
-	if (x->errors == CONF_ERR_MAX)
+	if (total_errors == CONF_ERR_MAX)
 		write_all(2, "init: too many problems, stopping here\n", 39);
 }
 
@@ -124,16 +196,43 @@ shown(const char *v, char *buf, size_t size)
 	return buf;
 }
 
-static const struct key *
-key_find(const char *name, size_t len)
+static void *
+arena_get(size_t size)
 {
-	size_t i;
+	void *p;
 
-	for (i = 0; i < NKEYS; i++)
+	if (arena.base == NULL && (arena.base = mem_get(CONF_ARENA)) == NULL)
+		return NULL;
+	size = (size + 7) & ~(size_t)7;
+	if (size > CONF_ARENA - arena.used)
+		return NULL;
+	p = arena.base + arena.used;
+	arena.used += size;
+	return p;
+}
+
+static const char *
+arena_str(const char *s, size_t len)
+{
+	char *p = arena_get(len + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+int
+conf_key(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < K_N; i++)
 		if (strlen(keys[i].name) == len &&
 		    strncmp(keys[i].name, name, len) == 0)
-			return &keys[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 /* Case-insensitive edit distance, for "did you mean". */
@@ -169,7 +268,7 @@ nearest(const char *name, size_t len)
 	size_t i, d, best = 99;
 	const char *hit = NULL;
 
-	for (i = 0; i < NKEYS; i++) {
+	for (i = 0; i < K_N; i++) {
 		d = distance(name, len, keys[i].name);
 		if (d < best) {
 			best = d;
@@ -179,35 +278,134 @@ nearest(const char *name, size_t len)
 	return best <= 3 || best <= len / 3 ? hit : NULL;
 }
 
+/*
+ * The lexer.  Quoting as sh does it; anything sh would expand ($, `, a
+ * tilde where sh expands it) or treat as syntax is refused with the
+ * reason, so a value never means one thing to sh and another to init.
+ */
+const char *
+conf_word(const char **pp, char *out, size_t size, int cmd)
+{
+	static char why[200];
+	const char *p = *pp, *q;
+	size_t n = 0;
+	int start = 1;
+
+#define PUT(ch)	do { if (n + 1 >= size) return "is too long"; out[n++] = (ch); } while (0)
+	while (*p != '\0' && *p != ' ' && *p != '\t') {
+		if (*p == '\'') {
+			q = strchr(p + 1, '\'');
+			if (q == NULL)
+				return "unterminated single quote";
+			for (p++; p < q; p++)
+				PUT(*p);
+			p++;
+		} else if (*p == '"') {
+			for (p++; *p != '"'; p++) {
+				if (*p == '\0')
+					return "unterminated double quote";
+				if (*p == '\\' && p[1] != '\0' &&
+				    strchr("$`\"\\", p[1]) != NULL)
+					p++;
+				else if (*p == '$' || *p == '`') {
+					fmt(why, sizeof(why), "'%c' inside double "
+					    "quotes: sh would expand it and init "
+					    "does not; write \\%c, or use single "
+					    "quotes, to keep it literally", *p, *p);
+					return why;
+				}
+				PUT(*p);
+			}
+			p++;
+		} else if (*p == '\\') {
+			if (p[1] == '\0')
+				return cmd ? "a backslash at the end" :
+				    "a backslash at the end of a line (line "
+				    "continuation) is not supported";
+			PUT(p[1]);
+			p += 2;
+		} else if (*p == '$' || *p == '`') {
+			fmt(why, sizeof(why), "unquoted '%c': sh would expand it "
+			    "and init does not; quote it with single quotes to "
+			    "keep it literally", *p);
+			return why;
+		} else if (strchr("|&;<>()", *p) != NULL) {
+			fmt(why, sizeof(why), "unquoted '%c': sh would treat it "
+			    "as syntax; %s", *p, cmd ? "there is no shell here: "
+			    "write /bin/sh -c '...' explicitly if the image has "
+			    "one" : "quote the value");
+			return why;
+		} else if (*p == '~' && (start || (!cmd && p[-1] == ':'))) {
+			return "unquoted '~': sh would expand it to a home "
+			    "directory and init does not; quote it to keep it "
+			    "literally";
+		} else if (*p == '#' && start && cmd) {
+			return "unquoted '#' at the start of a word: sh would "
+			    "take the rest as a comment; quote it";
+		} else {
+			PUT(*p);
+			p++;
+		}
+		start = 0;
+	}
+#undef PUT
+	out[n] = '\0';
+	*pp = p;
+	return NULL;
+}
+
+const char *
+conf_split(const char *s, char **words, int max, char *buf, size_t size)
+{
+	static char why[64];
+	const char *err;
+	size_t used = 0;
+	int n = 0;
+
+	for (;;) {
+		s += strspn(s, " \t");
+		if (*s == '\0')
+			break;
+		if (n == max) {
+			fmt(why, sizeof(why), "has more than %d words", max);
+			return why;
+		}
+		words[n++] = buf + used;
+		err = conf_word(&s, buf + used, size - used, 1);
+		if (err != NULL)
+			return err;
+		used += strlen(buf + used) + 1;
+	}
+	words[n] = NULL;
+	return n == 0 ? "is empty" : NULL;
+}
+
 static const char *
-set_codes(struct conf *c, const char *v)
+set_codes(unsigned char *bits, const char *v, long long max)
 {
 	char word[16];
 	long long n;
 	size_t len;
 
-	c->nsuccess = 0;
+	memset(bits, 0, 32);
 	for (;;) {
 		v += strspn(v, " \t,");
 		if (*v == '\0')
-			break;
+			return NULL;
 		len = strcspn(v, " \t,");
 		if (len >= sizeof(word))
 			return "is not a list of exit codes 0-255";
 		memcpy(word, v, len);
 		word[len] = '\0';
-		if (num_parse(word, 0, 255, &n) != NULL)
+		if (num_parse(word, 0, max, &n) != NULL)
 			return "is not a list of exit codes 0-255";
-		if (c->nsuccess == CODES_MAX)
-			return "has too many codes (32 at most)";
-		c->success_codes[c->nsuccess++] = (int)n;
+		bits[n / 8] |= (unsigned char)(1 << (n % 8));
 		v += len;
 	}
-	return NULL;
 }
 
 static const char *
-set_name(char *dst, const char *v)
+set_name(const char *v)
 {
 	size_t len = strlen(v);
 
@@ -218,55 +416,151 @@ set_name(char *dst, const char *v)
 		return "may only hold letters, digits, '.', '_' and '-'";
 	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
 		return "cannot be '.' or '..'";
-	memcpy(dst, v, len + 1);
 	return NULL;
+}
+
+/* SIGNAL_MAP: "FROM:TO ..." with TO 0 to drop FROM. */
+static const char *
+set_sigmap(unsigned char *map, const char *v)
+{
+	static char why[120];
+	unsigned char seen[65] = { 0 };
+	char word[40], *colon;
+	int i, from, to;
+	size_t len;
+
+	for (i = 0; i <= 64; i++)
+		map[i] = (unsigned char)i;
+	for (;;) {
+		v += strspn(v, " \t");
+		if (*v == '\0')
+			return NULL;
+		len = strcspn(v, " \t");
+		if (len >= sizeof(word))
+			return "has an entry that is too long";
+		memcpy(word, v, len);
+		word[len] = '\0';
+		v += len;
+		colon = strchr(word, ':');
+		if (colon == NULL) {
+			fmt(why, sizeof(why), "entry \"%s\" is not FROM:TO",
+			    word);
+			return why;
+		}
+		*colon = '\0';
+		from = sig_parse(word);
+		to = strcmp(colon + 1, "0") == 0 ? 0 : sig_parse(colon + 1);
+		if (from < 0 || to < 0) {
+			fmt(why, sizeof(why), "entry \"%s:%s\" names no signal",
+			    word, colon + 1);
+			return why;
+		}
+		if (from == SIGKILL || from == SIGSTOP || to == SIGKILL ||
+		    to == SIGSTOP || from == SIGCHLD) {
+			fmt(why, sizeof(why), "entry \"%s:%s\": KILL, STOP and "
+			    "CHLD cannot be mapped", word, colon + 1);
+			return why;
+		}
+		if (seen[from]++) {
+			fmt(why, sizeof(why), "maps %s twice", word);
+			return why;
+		}
+		/* TO 0 is stored as 0: "drop". */
+		map[from] = (unsigned char)to;
+	}
+}
+
+/* AFTER: NAMEs separated by spaces or commas, each a valid NAME. */
+static const char *
+set_names(const char *v)
+{
+	char word[NAME_MAX_LEN + 2];
+	size_t len;
+
+	for (;;) {
+		v += strspn(v, " \t,");
+		if (*v == '\0')
+			return NULL;
+		len = strcspn(v, " \t,");
+		if (len > NAME_MAX_LEN)
+			return "names a service whose NAME is too long";
+		memcpy(word, v, len);
+		word[len] = '\0';
+		if (set_name(word) != NULL)
+			return "is not a list of service NAMEs";
+		v += len;
+	}
 }
 
 /* Store V as key K's value; NULL on success, else why not. */
 static const char *
-set(struct conf *c, const struct key *k, const char *v)
+set(struct conf *c, const struct keydef *k, const char *v)
 {
 	char *base = (char *)c + k->off;
-	const char *why;
+	const char *why, *s;
 	long long n;
-	int i, s;
+	int i, sig;
 
 	switch (k->type) {
-	case K_NAME:
-		return set_name(base, v);
-	case K_STR:
-	case K_PATH:
-	case K_CMD:
-		if (strlen(v) >= k->size)
+	case T_NAME:
+		if ((why = set_name(v)) != NULL)
+			return why;
+		break;
+	case T_PATH:
+		if (strlen(v) >= PATH_MAX)
 			return "is too long";
-		memcpy(base, v, strlen(v) + 1);
-		return NULL;
-	case K_INT:
-	case K_SECS:
-		why = k->type == K_INT ? num_parse(v, k->min, k->max, &n) :
+		break;
+	case T_NAMES:
+		if ((why = set_names(v)) != NULL)
+			return why;
+		break;
+	case T_STR:
+	case T_CMD:
+		break;
+	case T_INT:
+	case T_SECS:
+		why = k->type == T_INT ? num_parse(v, k->min, k->max, &n) :
 		    secs_parse(v, k->min, k->max, &n);
 		if (why == NULL)
 			*(long long *)(void *)base = n;
 		return why;
-	case K_ENUM:
+	case T_FD:
+		if (*v == '\0')
+			n = -1;
+		else if ((why = num_parse(v, k->min, k->max, &n)) != NULL)
+			return why;
+		*(int *)(void *)base = (int)n;
+		return NULL;
+	case T_ENUM:
 		for (i = 0; k->choices[i] != NULL; i++)
 			if (strcmp(v, k->choices[i]) == 0) {
 				*(int *)(void *)base = i;
 				return NULL;
 			}
 		return "is not one of the allowed values";
-	case K_SIG:
-		s = sig_parse(v);
-		if (s < 0)
+	case T_SIG:
+	case T_SIG0:
+		if (k->type == T_SIG0 && (*v == '\0' || strcmp(v, "0") == 0)) {
+			*(int *)(void *)base = 0;
+			return NULL;
+		}
+		sig = sig_parse(v);
+		if (sig < 0)
 			return "is not a signal name or number";
-		if (s == SIGSTOP || s == SIGCHLD)
+		if (k->type == T_SIG && (sig == SIGSTOP || sig == SIGCHLD))
 			return "cannot be used to stop a program";
-		*(int *)(void *)base = s;
+		*(int *)(void *)base = sig;
 		return NULL;
-	case K_CODES:
-		return set_codes(c, v);
+	case T_CODES:
+		return set_codes((unsigned char *)base, v, k->max);
+	case T_SIGMAP:
+		return set_sigmap((unsigned char *)base, v);
 	}
-	return "is out of range";
+	s = arena_str(v, strlen(v));
+	if (s == NULL)
+		return "does not fit: the configuration is too large";
+	*(const char **)(void *)base = s;
+	return NULL;
 }
 
 /* Milliseconds as seconds with no trailing zeros: "1", "0.25". */
@@ -286,29 +580,31 @@ secs(long long ms, char *buf, size_t size)
 
 /* Store a value and say what went wrong, naming where it came from. */
 static void
-assign(struct ctx *x, int line, const struct key *k, const char *prefix,
+assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
     const char *v)
 {
-	char b1[80], b2[80], b3[24];
+	char b1[80], b2[120], b3[24];
 	const char *why;
+	size_t n = 0;
 	int i;
 
 	why = set(x->c, k, v);
 	if (why == NULL) {
-		x->c->explicit |= 1UL << (k - keys);
+		x->c->explicit |= 1ULL << (k - keys);
 		return;
 	}
-	if (k->type == K_ENUM) {
+	if (k->type == T_ENUM) {
 		b2[0] = '\0';
 		for (i = 0; k->choices[i] != NULL; i++)
-			fmt(b2 + strlen(b2), sizeof(b2) - strlen(b2), "%s%s",
-			    i ? ", " : "", k->choices[i]);
+			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : "",
+			    k->choices[i]);
 		problem(x, line, "%s%s: \"%s\" is not one of: %s", prefix,
 		    k->name, shown(v, b1, sizeof(b1)), b2);
-	} else if (strcmp(why, "is out of range") == 0 && k->type == K_INT)
+	} else if (strcmp(why, "is out of range") == 0 && (k->type == T_INT ||
+	    k->type == T_FD))
 		problem(x, line, "%s%s: \"%s\" is out of range (%lld to %lld)",
 		    prefix, k->name, shown(v, b1, sizeof(b1)), k->min, k->max);
-	else if (strcmp(why, "is out of range") == 0 && k->type == K_SECS)
+	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
 		problem(x, line, "%s%s: \"%s\" is out of range (%s to %s "
 		    "seconds)", prefix, k->name, shown(v, b1, sizeof(b1)),
 		    secs(k->min, b2, sizeof(b2)), secs(k->max, b3, sizeof(b3)));
@@ -317,102 +613,89 @@ assign(struct ctx *x, int line, const struct key *k, const char *prefix,
 		    shown(v, b1, sizeof(b1)), why);
 }
 
-static const char *
-why_special(int ch)
-{
-	if (ch == '$' || ch == '`')
-		return "sh would expand it and init does not; quote it with "
-		    "single quotes to keep it literally";
-	return "sh would treat it as syntax; quote the value";
-}
-
-/*
- * Parse the value at P (one logical line, NUL-terminated) into OUT.
- * Returns NULL, or why the line is wrong.
- */
-static const char *
-parse_value(const char *p, char *out, char *why, size_t whysize)
-{
-	const char *q;
-
-	while (*p != '\0' && *p != ' ' && *p != '\t') {
-		if (*p == '\'') {
-			q = strchr(p + 1, '\'');
-			if (q == NULL)
-				return "unterminated single quote";
-			memcpy(out, p + 1, (size_t)(q - p - 1));
-			out += q - p - 1;
-			p = q + 1;
-		} else if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p == '\0')
-					return "unterminated double quote";
-				if (*p == '\\' && p[1] != '\0' &&
-				    strchr("$`\"\\", p[1]) != NULL)
-					p++;
-				else if (*p == '$' || *p == '`') {
-					fmt(why, whysize, "'%c' inside double "
-					    "quotes: %s", *p, why_special(*p));
-					return why;
-				}
-				*out++ = *p;
-			}
-			p++;
-		} else if (*p == '\\') {
-			if (p[1] == '\0')
-				return "a backslash at the end of a line "
-				    "(line continuation) is not supported";
-			*out++ = p[1];
-			p += 2;
-		} else if (strchr("$`|&;<>()", *p) != NULL) {
-			fmt(why, whysize, "unquoted '%c': %s", *p,
-			    why_special(*p));
-			return why;
-		} else
-			*out++ = *p++;
-	}
-	*out = '\0';
-	p += strspn(p, " \t");
-	if (*p != '\0' && *p != '#')
-		return "unexpected text after the value (quote a value that "
-		    "holds spaces)";
-	return NULL;
-}
-
 /* ENV_<NAME>=value: one variable for the child's environment. */
 static void
 add_env(struct ctx *x, int ln, const char *name, size_t len, const char *v)
 {
-	struct conf *c = x->c;
-	size_t used = 0, need = len + strlen(v) + 2;
+	const char *e;
+	char *s;
 	int i;
 
-	for (i = 0; i < c->nenv; i++) {
-		const char *e = c->envbuf + c->envoff[i];
-
+	for (i = 0; i < x->envn; i++) {
+		e = x->envp[i];
 		if (strncmp(e, name, len) == 0 && e[len] == '=') {
+			/* The environment overrides the file, as for keys. */
+			if (ln == 0)
+				break;
 			problem(x, ln, "ENV_%.*s is already set", (int)len, name);
 			return;
 		}
-		used = (size_t)c->envoff[i] + strlen(e) + 1;
 	}
-	if (c->nenv == ENV_MAX || used + need > sizeof(c->envbuf)) {
-		problem(x, ln, "too many ENV_ variables (%d, %d bytes at most)",
-		    ENV_MAX, ENV_BUF);
+	if (i == ENV_MAX) {
+		problem(x, ln, "too many ENV_ variables (%d at most)", ENV_MAX);
 		return;
 	}
-	c->envoff[c->nenv++] = (int)used;
-	fmt(c->envbuf + used, need, "%.*s=%s", (int)len, name, v);
+	s = arena_get(len + strlen(v) + 2);
+	if (s == NULL) {
+		problem(x, ln, "ENV_%.*s does not fit: the configuration is "
+		    "too large", (int)len, name);
+		return;
+	}
+	fmt(s, len + strlen(v) + 2, "%.*s=%s", (int)len, name, v);
+	x->envp[i] = s;
+	if (i == x->envn)
+		x->envn++;
+}
+
+/* Key K (or ENV_NAME) set to V at LN (0: from outside any file). */
+static void
+put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
+    const char *prefix)
+{
+	static const char *const where[] = { "", "a service's file",
+	    "init.conf", "" };
+	const char *hint;
+	int k;
+
+	k = conf_key(name, len);
+	if (k < 0 && len > 4 && strncmp(name, "ENV_", 4) == 0 &&
+	    (x->scope & S_SVC)) {
+		add_env(x, ln, name + 4, len - 4, v);
+		return;
+	}
+	if (k < 0) {
+		hint = nearest(name, len);
+		if (hint != NULL)
+			problem(x, ln, "unknown key %s%.*s (did you mean %s%s?)",
+			    prefix, (int)len, name, prefix, hint);
+		else
+			problem(x, ln, "unknown key %s%.*s", prefix, (int)len,
+			    name);
+		return;
+	}
+	if ((keys[k].scope & x->scope) == 0) {
+		problem(x, ln, "%s is %s setting: set it in %s", keys[k].name,
+		    keys[k].scope == S_TOP ? "a supervisor-wide" : "a per-service",
+		    where[keys[k].scope]);
+		return;
+	}
+	if (ln > 0 && x->c->line[k] != 0) {
+		problem(x, ln, "%s is already set on line %d", keys[k].name,
+		    x->c->line[k]);
+		return;
+	}
+	if (ln > 0)
+		x->c->line[k] = ln;
+	assign(x, ln, &keys[k], prefix, v);
 }
 
 static void
-parse_line(struct ctx *x, int ln, char *p)
+parse_line(struct ctx *x, int ln, const char *p)
 {
 	static const char idchars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789_";
-	char val[CONF_LINE_MAX + 1], why[200], *name;
-	const struct key *k;
-	const char *err, *hint;
+	char val[CONF_LINE_MAX + 1];
+	const char *name, *err;
 	size_t len;
 
 	p += strspn(p, " \t");
@@ -436,32 +719,19 @@ parse_line(struct ctx *x, int ln, char *p)
 			    (int)len, name);
 		return;
 	}
-	err = parse_value(p + 1, val, why, sizeof(why));
+	p++;
+	err = conf_word(&p, val, sizeof(val), 0);
+	if (err == NULL) {
+		p += strspn(p, " \t");
+		if (*p != '\0' && *p != '#')
+			err = "unexpected text after the value (quote a value "
+			    "that holds spaces)";
+	}
 	if (err != NULL) {
 		problem(x, ln, "%.*s: %s", (int)len, name, err);
 		return;
 	}
-	k = key_find(name, len);
-	if (k == NULL && len > 4 && strncmp(name, "ENV_", 4) == 0) {
-		add_env(x, ln, name + 4, len - 4, val);
-		return;
-	}
-	if (k == NULL) {
-		hint = nearest(name, len);
-		if (hint != NULL)
-			problem(x, ln, "unknown key %.*s (did you mean %s?)",
-			    (int)len, name, hint);
-		else
-			problem(x, ln, "unknown key %.*s", (int)len, name);
-		return;
-	}
-	if (x->line[k - keys] != 0) {
-		problem(x, ln, "%s is already set on line %d", k->name,
-		    x->line[k - keys]);
-		return;
-	}
-	x->line[k - keys] = ln;
-	assign(x, ln, k, "", val);
+	put_key(x, ln, name, len, val, "");
 }
 
 static char *
@@ -562,75 +832,105 @@ parse_file(struct ctx *x)
 	mem_put(buf, CONF_FILE_MAX + 1);
 }
 
-static void
-parse_env(struct ctx *x)
+/* NAME as an environment word: upper case, anything else '_'. */
+static size_t
+env_id(const char *name, char *buf, size_t size)
 {
-	char var[64];
-	const char *v;
-	size_t i;
+	size_t n;
 
-	for (i = 0; i < NKEYS; i++) {
-		fmt(var, sizeof(var), "INIT_%s", keys[i].name);
-		v = getenv(var);
-		/* A value a config file could not hold is refused here too. */
-		if (v != NULL && strchr(v, '\n') != NULL)
-			problem(x, 0, "%s: the value holds a newline", var);
-		else if (v != NULL)
-			assign(x, 0, &keys[i], "INIT_", v);
-	}
+	for (n = 0; name[n] != '\0' && n + 1 < size; n++)
+		buf[n] = isalnum((unsigned char)name[n]) ?
+		    (char)toupper((unsigned char)name[n]) : '_';
+	buf[n] = '\0';
+	return n;
 }
 
-const char *
-conf_split(const char *s, char **words, char *buf)
+/* Variables named INIT_* that are not settings. */
+static int
+not_a_key(const char *k, size_t klen)
 {
-	static const char unq[] = "unquoted '%c' in COMMAND: there is no "
-	    "shell here; write /bin/sh -c '...' explicitly if the image has one";
-	static char why[160];
-	const char *q;
-	int n = 0;
+	return (klen == 16 && strncmp(k, "TEST_TIME_OFFSET", 16) == 0) ||
+	    (klen == 2 && strncmp(k, "AS", 2) == 0);
+}
 
-	for (;;) {
-		s += strspn(s, " \t\n");
-		if (*s == '\0')
-			break;
-		if (n == ARGV_MAX)
-			return "COMMAND has more than 256 words";
-		words[n++] = buf;
-		while (*s != '\0' && *s != ' ' && *s != '\t' && *s != '\n') {
-			if (*s == '\'') {
-				q = strchr(s + 1, '\'');
-				if (q == NULL)
-					return "COMMAND has an unterminated "
-					    "single quote";
-				memcpy(buf, s + 1, (size_t)(q - s - 1));
-				buf += q - s - 1;
-				s = q + 1;
-			} else if (*s == '"') {
-				for (s++; *s != '"'; s++) {
-					if (*s == '\0')
-						return "COMMAND has an "
-						    "unterminated double quote";
-					if (*s == '\\' && s[1] != '\0' &&
-					    strchr("$`\"\\", s[1]) != NULL)
-						s++;
-					*buf++ = *s;
-				}
-				s++;
-			} else if (*s == '\\') {
-				if (s[1] == '\0')
-					return "COMMAND ends with a backslash";
-				*buf++ = s[1];
-				s += 2;
-			} else if (strchr("|&;<>()$`", *s) != NULL) {
-				fmt(why, sizeof(why), unq, *s);
-				return why;
-			} else
-				*buf++ = *s++;
+/* Whether K (KLEN bytes) is "SERVICE_KEY" for service NAME. */
+static size_t
+for_service(const char *k, size_t klen, const char *name)
+{
+	char id[NAME_MAX_LEN + 2];
+	size_t idlen = env_id(name, id, sizeof(id));
+
+	if (klen > idlen + 1 && strncmp(k, id, idlen) == 0 && k[idlen] == '_' &&
+	    (conf_key(k + idlen + 1, klen - idlen - 1) >= 0 ||
+	    (klen > idlen + 5 && strncmp(k + idlen + 1, "ENV_", 4) == 0)))
+		return idlen + 1;
+	return 0;
+}
+
+static void
+stray(const char *k, size_t klen)
+{
+	const char *hint = nearest(k, klen);
+
+	warnx("environment: INIT_%.*s names no setting%s%s%s; ignored",
+	    (int)klen, k, hint ? " (did you mean INIT_" : "", hint ? hint : "",
+	    hint ? "?)" : "");
+}
+
+/*
+ * INIT_<KEY> overrides for X's conf.  With several services a service
+ * takes INIT_<SERVICE>_<KEY> and init.conf takes the supervisor-wide
+ * INIT_<KEY>; init.conf's pass, run last, also reports what nobody took
+ * (SVCS, N: every service).  Misspelt names are warned about, not refused.
+ */
+static void
+parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
+{
+	extern char **environ;
+	const char *e, *eq, *k;
+	size_t klen, skip;
+	int i, j, key, taken;
+
+	for (i = 0; environ[i] != NULL; i++) {
+		e = environ[i];
+		if (strncmp(e, "INIT_", 5) != 0 || (eq = strchr(e, '=')) == NULL)
+			continue;
+		k = e + 5;
+		klen = (size_t)(eq - k);
+		if (not_a_key(k, klen))
+			continue;
+		key = conf_key(k, klen);
+		skip = 0;
+		if (multi && x->scope == S_SVC) {
+			if ((skip = for_service(k, klen, x->c->name)) == 0)
+				continue;
+		} else if (multi) {
+			taken = key >= 0 && (keys[key].scope & S_TOP);
+			for (j = 0; j < n && !taken; j++)
+				taken = for_service(k, klen, svcs[j].name) > 0;
+			if (key >= 0 && !taken) {
+				problem(x, 0, "INIT_%.*s: with several services, "
+				    "set INIT_<SERVICE>_%.*s (the service's NAME "
+				    "in upper case, other characters as '_')",
+				    (int)klen, k, (int)klen, k);
+				continue;
+			}
+			if (!taken)
+				stray(k, klen);
+			if (key < 0 || !(keys[key].scope & S_TOP))
+				continue;
+		} else if (key < 0 && !(klen > 4 && strncmp(k, "ENV_", 4) == 0)) {
+			stray(k, klen);
+			continue;
 		}
-		*buf++ = '\0';
+		k += skip;
+		klen -= skip;
+		if (strchr(eq + 1, '\n') != NULL)
+			problem(x, 0, "INIT_%.*s: the value holds a newline",
+			    (int)(eq - e - 5), e + 5);
+		else
+			put_key(x, 0, k, klen, eq + 1, "INIT_");
 	}
-	words[n] = NULL;
-	return n == 0 ? "COMMAND is empty" : NULL;
 }
 
 /* Append word W to BUF quoted for sh, if it needs quoting. */
@@ -641,7 +941,7 @@ quote(char *buf, size_t size, const char *w)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:,+=@%-";
 	size_t n = 0;
 
-	if (*w != '\0' && strspn(w, safe) == strlen(w))
+	if (*w != '\0' && strspn(w, safe) == strlen(w) && *w != '~')
 		return fmt(buf, size, "%s", w);
 	n += fmt(buf + n, size - n, "'");
 	for (; *w != '\0'; w++)
@@ -654,20 +954,19 @@ quote(char *buf, size_t size, const char *w)
 }
 
 static void
-defaults(struct ctx *x)
+defaults(struct conf *c, int mode)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < NKEYS; i++)
+	memset(c, 0, sizeof(*c));
+	c->mode = mode;
+	for (i = 0; i < K_N; i++)
 		if (keys[i].def != NULL)
-			set(x->c, &keys[i], keys[i].def);
-	x->c->log_level = x->c->mode == MODE_DASH ? LV_WARN : LV_INFO;
-}
-
-static int
-key_line(const struct ctx *x, const char *name)
-{
-	return x->line[key_find(name, strlen(name)) - keys];
+			set(c, &keys[i], keys[i].def);
+	c->name = c->health = "";
+	c->pid_dir = "/tmp/process-supervisor";
+	c->log_level = mode == MODE_DASH ? LV_WARN : LV_INFO;
+	c->ready_fd = -1;
 }
 
 static const char userchars[] = "abcdefghijklmnopqrstuvwxyz"
@@ -675,159 +974,604 @@ static const char userchars[] = "abcdefghijklmnopqrstuvwxyz"
 static const char groupchars[] = "abcdefghijklmnopqrstuvwxyz"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._- ,";
 
+/* Split a command value into argv in the arena; NULL on a problem. */
+static char **
+split(struct ctx *x, enum key k, const char *v)
+{
+	char *words[ARGV_MAX + 1], buf[CONF_LINE_MAX + 1], **argv;
+	const char *why;
+	int n, i;
+
+	why = conf_split(v, words, ARGV_MAX, buf, sizeof(buf));
+	if (why != NULL) {
+		problem(x, x->c->line[k], "%s: %s%s", keys[k].name,
+		    strcmp(why, "is empty") == 0 ? "" : "in the command: ", why);
+		return NULL;
+	}
+	for (n = 0; words[n] != NULL; n++)
+		;
+	argv = arena_get(((size_t)n + 1) * sizeof(*argv));
+	if (argv == NULL) {
+		problem(x, x->c->line[k], "%s does not fit: the configuration "
+		    "is too large", keys[k].name);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		argv[i] = (char *)(uintptr_t)arena_str(words[i], strlen(words[i]));
+	argv[n] = NULL;
+	return argv;
+}
+
+/* NAME from the command's basename, or from FILE's name without .conf. */
+static void
+default_name(struct conf *c, const char *file)
+{
+	char b[NAME_MAX_LEN + 1];
+	const char *base;
+	size_t n, len;
+
+	if (file != NULL) {
+		base = strrchr(file, '/');
+		base = base != NULL ? base + 1 : file;
+		len = strlen(base);
+		if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
+			len -= 5;
+	} else {
+		base = strrchr(c->argv[0], '/');
+		base = base != NULL ? base + 1 : c->argv[0];
+		len = strlen(base);
+	}
+	for (n = 0; n < NAME_MAX_LEN && n < len; n++)
+		b[n] = isalnum((unsigned char)base[n]) ||
+		    strchr("._-", base[n]) ? base[n] : '_';
+	b[n] = '\0';
+	c->name = set_name(b) == NULL ? arena_str(b, n) : "init";
+	if (c->name == NULL)
+		c->name = "init";
+}
+
+/* The probe keys: at most one, checked as the probe will read it. */
+static void
+finish_health(struct ctx *x)
+{
+	static const enum key pk[] = { K_HEALTH_CMD, K_HEALTH_TCP, K_HEALTH_HTTP };
+	static char hosts[PROBE_HOSTS_MAX];
+	struct conf *c = x->c;
+	struct probe_target t;
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	const char *why, *set1 = NULL;
+	char b1[80];
+	int i, line = 0;
+
+	c->probe = PROBE_NONE_KIND;
+	for (i = 0; i < 3; i++) {
+		if (!conf_explicit(c, pk[i]))
+			continue;
+		if (set1 != NULL) {
+			problem(x, c->line[pk[i]], "%s and %s are both set: a "
+			    "service has one health check", set1,
+			    keys[pk[i]].name);
+			return;
+		}
+		set1 = keys[pk[i]].name;
+		line = c->line[pk[i]];
+		c->probe = PROBE_CMD_KIND + i;
+	}
+	if (c->probe == PROBE_NONE_KIND)
+		return;
+	if (c->probe == PROBE_CMD_KIND)
+		c->health_argv = split(x, K_HEALTH_CMD, c->health);
+	else {
+		why = c->probe == PROBE_TCP_KIND ?
+		    probe_parse_tcp(c->health, &t) :
+		    probe_parse_http(c->health, &t);
+		if (why == NULL && probe_resolve(t.host, t.hostlen, t.port,
+		    read_text("/etc/hosts", hosts, sizeof(hosts)) >= 0 ? hosts :
+		    NULL, &sa, &salen) < 0)
+			why = "names a host that is neither an IP address nor "
+			    "in /etc/hosts";
+		if (why != NULL)
+			problem(x, line, "%s: \"%s\" %s", set1,
+			    shown(c->health, b1, sizeof(b1)), why);
+	}
+	if (c->health_timeout >= c->health_interval)
+		problem(x, c->line[K_HEALTH_TIMEOUT] ? c->line[K_HEALTH_TIMEOUT] :
+		    line, "HEALTH_TIMEOUT (%s) must be shorter than "
+		    "HEALTH_INTERVAL (%s)", secs(c->health_timeout, b1, 40),
+		    secs(c->health_interval, b1 + 40, 40));
+}
+
 /* Fill what depends on other keys, and check keys against each other. */
 static void
-finish(struct ctx *x, char **argv)
+finish(struct ctx *x, char **argv, const char *file)
 {
 	struct conf *c = x->c;
-	const char *why, *base;
-	char b[80], b2[24];
+	char b[CONF_LINE_MAX + 1], b2[24];
+	const char **env;
 	size_t n = 0;
 	int i;
 
+	/* init.conf: its NAME defaults to the directory's (conf_load_set). */
+	if (x->scope == S_TOP)
+		return;
 	if (argv != NULL && argv[0] != NULL) {
 		c->argv = argv;
-		for (i = 0; argv[i] != NULL; i++) {
-			n += fmt(c->command + n, sizeof(c->command) - n, "%s",
-			    i ? " " : "");
-			n += quote(c->command + n, sizeof(c->command) - n,
-			    argv[i]);
+		for (i = 0; argv[i] != NULL && n < sizeof(b) - 1; i++) {
+			n += fmt(b + n, sizeof(b) - n, "%s", i ? " " : "");
+			n += quote(b + n, sizeof(b) - n, argv[i]);
 		}
-	} else if (c->command[0] == '\0') {
+		c->command = arena_str(b, n);
+	} else if (*c->command == '\0') {
 		problem(x, 0, "COMMAND is not set (set it in the file, in "
 		    "INIT_COMMAND, or give it after --)");
 		return;
-	} else {
-		why = conf_split(c->command, c->words, c->wordbuf);
-		if (why != NULL) {
-			problem(x, key_line(x, "COMMAND"), "%s", why);
-			return;
-		}
-		c->argv = c->words;
-	}
-	if (!conf_explicit(c, "NAME")) {
-		base = strrchr(c->argv[0], '/');
-		base = base != NULL ? base + 1 : c->argv[0];
-		for (n = 0; n < NAME_MAX_LEN && base[n] != '\0'; n++)
-			b[n] = isalnum((unsigned char)base[n]) ||
-			    strchr("._-", base[n]) ? base[n] : '_';
-		b[n] = '\0';
-		if (set_name(c->name, b) != NULL)
-			set_name(c->name, "init");
-	}
-	if (c->user[0] != '\0' && (strspn(c->user, userchars) == 0 ||
+	} else if ((c->argv = split(x, K_COMMAND, c->command)) == NULL)
+		return;
+	if (!conf_explicit(c, K_NAME))
+		default_name(c, x->scope == S_SVC ? file : NULL);
+	if (*c->user != '\0' && (strspn(c->user, userchars) == 0 ||
 	    c->user[strspn(c->user, userchars)] != '\0' ||
 	    c->user[0] == ':' || strchr(c->user, ':') != strrchr(c->user, ':') ||
 	    c->user[strlen(c->user) - 1] == ':'))
-		problem(x, key_line(x, "USER"), "USER: \"%s\" is not USER, UID, "
-		    "USER:GROUP or UID:GID", shown(c->user, b, sizeof(b)));
+		problem(x, c->line[K_USER], "USER: \"%s\" is not USER, UID, "
+		    "USER:GROUP or UID:GID", shown(c->user, b, 80));
 	if (c->groups[strspn(c->groups, groupchars)] != '\0')
-		problem(x, key_line(x, "GROUPS"), "GROUPS: \"%s\" is not a list "
-		    "of group names or GIDs", shown(c->groups, b, sizeof(b)));
-	if (!conf_explicit(c, "RESTART_DELAY_MAX"))
+		problem(x, c->line[K_GROUPS], "GROUPS: \"%s\" is not a list "
+		    "of group names or GIDs", shown(c->groups, b, 80));
+	if (!conf_explicit(c, K_RESTART_DELAY_MAX))
 		c->restart_delay_max = c->restart_delay;
 	else if (c->restart_delay_max < c->restart_delay)
-		problem(x, key_line(x, "RESTART_DELAY_MAX"), "RESTART_DELAY_MAX "
+		problem(x, c->line[K_RESTART_DELAY_MAX], "RESTART_DELAY_MAX "
 		    "(%s) is smaller than RESTART_DELAY (%s)",
-		    secs(c->restart_delay_max, b, sizeof(b)),
+		    secs(c->restart_delay_max, b, 40),
 		    secs(c->restart_delay, b2, sizeof(b2)));
+	if (c->process_group == GROUP_NONE) {
+		if (conf_explicit(c, K_KILL_GROUP) && c->kill_group == YES)
+			problem(x, c->line[K_KILL_GROUP], "KILL_GROUP=yes needs "
+			    "PROCESS_GROUP=session or group: with inherit the "
+			    "child shares init's own group");
+		c->kill_group = NO;
+	}
+	if (c->mode == MODE_DASH && !conf_explicit(c, K_PID_DIR))
+		c->pid_dir = "";
+	finish_health(x);
+	env = x->envn ? arena_get((size_t)x->envn * sizeof(*env)) : NULL;
+	for (i = 0; env != NULL && i < x->envn; i++)
+		env[i] = x->envp[i];
+	c->env = env;
+	c->nenv = env != NULL ? x->envn : 0;
 }
 
-int
-conf_load(struct conf *c, int mode, const char *path, char **argv)
+/* One file (or none) into C with scope SCOPE; problems counted in X. */
+static int
+load_one(struct conf *c, int mode, const char *path, int scope, int multi,
+    const struct setting *ov, int nov, char **argv, const struct confset *s)
 {
 	struct ctx x;
+	int i;
 
-	memset(c, 0, sizeof(*c));
 	memset(&x, 0, sizeof(x));
-	c->mode = mode;
+	defaults(c, mode);
 	c->path = path;
 	x.c = c;
-	defaults(&x);
+	x.scope = scope;
 	if (path != NULL) {
 		x.file = path;
 		parse_file(&x);
 	}
+	/* With several services, INIT_<SERVICE>_... needs the NAME first. */
+	if (multi && scope == S_SVC && !conf_explicit(c, K_NAME))
+		default_name(c, path);
 	x.file = "environment";
-	parse_env(&x);
+	parse_env(&x, multi, s != NULL ? s->svc : NULL, s != NULL ? s->n : 0);
 	x.file = path != NULL ? path : "init";
+	for (i = 0; i < nov; i++)
+		put_key(&x, 0, keys[ov[i].key].name, strlen(keys[ov[i].key].name),
+		    ov[i].value, "");
 	if (x.errors == 0)
-		finish(&x, argv);
+		finish(&x, argv, path);
 	return x.errors;
 }
 
 int
-conf_explicit(const struct conf *c, const char *name)
+conf_load(struct conf *c, int mode, const char *path,
+    const struct setting *ov, int nov, char **argv)
 {
-	const struct key *k = key_find(name, strlen(name));
+	arena.used = 0;
+	total_errors = 0;
+	return load_one(c, mode, path, S_BOTH, 0, ov, nov, argv, NULL);
+}
 
-	return k != NULL && (c->explicit & (1UL << (k - keys))) != 0;
+/* Directory listing: *.conf names, sorted. */
+struct names {
+	char	 buf[SERVICES_MAX + 1][NAME_MAX_LEN + 8];
+	int	 n, over;
+	int	 init;		/* init.conf is there */
+};
+
+static void
+list_one(const char *name, void *arg)
+{
+	struct names *nm = arg;
+	size_t len = strlen(name);
+
+	if (len <= 5 || strcmp(name + len - 5, ".conf") != 0 || name[0] == '.')
+		return;
+	if (strcmp(name, "init.conf") == 0) {
+		nm->init = 1;
+		return;
+	}
+	if (nm->n == SERVICES_MAX || len >= sizeof(nm->buf[0])) {
+		nm->over = 1;
+		return;
+	}
+	memcpy(nm->buf[nm->n++], name, len + 1);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int
+has_dep(const struct confset *s, int i, int j)
+{
+	return (s->deps[i][j / 8] >> (j % 8)) & 1;
+}
+
+/*
+ * Depth-first search for a cycle through I; STACK holds the path.  The
+ * cycle found is printed as "a -> b -> a".
+ */
+static int
+cycle(const struct confset *s, int i, int *state, int *stack, int depth,
+    struct ctx *x)
+{
+	char buf[CONF_LINE_MAX];
+	size_t n = 0;
+	int j, k;
+
+	state[i] = 1;
+	stack[depth] = i;
+	for (j = 0; j < s->n; j++) {
+		if (!has_dep(s, i, j))
+			continue;
+		if (state[j] == 1) {
+			for (k = 0; k <= depth && stack[k] != j; k++)
+				;
+			for (; k <= depth; k++)
+				n += fmt(buf + n, sizeof(buf) - n, "%s -> ",
+				    s->svc[stack[k]].name);
+			fmt(buf + n, sizeof(buf) - n, "%s", s->svc[j].name);
+			x->file = s->svc[i].path;
+			problem(x, s->svc[i].line[K_AFTER], "AFTER makes a cycle: "
+			    "%s", buf);
+			return 1;
+		}
+		if (state[j] == 0 && cycle(s, j, state, stack, depth + 1, x))
+			return 1;
+	}
+	state[i] = 2;
+	return 0;
+}
+
+/* AFTER resolved to indices, checked, and a start order built. */
+static int
+graph(struct confset *s)
+{
+	char word[NAME_MAX_LEN + 2];
+	int state[SERVICES_MAX] = { 0 }, stack[SERVICES_MAX], placed[SERVICES_MAX];
+	const char *v;
+	struct ctx x;
+	size_t len;
+	int i, j, k, n, progress;
+
+	memset(&x, 0, sizeof(x));
+	memset(s->deps, 0, sizeof(s->deps));
+	for (i = 0; i < s->n; i++) {
+		x.c = &s->svc[i];
+		x.file = s->svc[i].path != NULL ? s->svc[i].path : "init";
+		for (v = s->svc[i].after;; v += len) {
+			v += strspn(v, " \t,");
+			if (*v == '\0')
+				break;
+			len = strcspn(v, " \t,");
+			fmt(word, sizeof(word), "%.*s", (int)len, v);
+			for (j = 0; j < s->n && strcmp(s->svc[j].name, word); j++)
+				;
+			if (j == s->n)
+				problem(&x, s->svc[i].line[K_AFTER], "AFTER names "
+				    "\"%s\", which is no service's NAME", word);
+			else if (j == i)
+				problem(&x, s->svc[i].line[K_AFTER], "AFTER names "
+				    "the service itself");
+			else
+				s->deps[i][j / 8] |= (unsigned char)(1 << (j % 8));
+		}
+	}
+	if (x.errors > 0)
+		return x.errors;
+	for (i = 0; i < s->n; i++)
+		if (state[i] == 0 && cycle(s, i, state, stack, 0, &x))
+			return x.errors;
+	/* Kahn's order, stable by file name: dependencies first. */
+	memset(placed, 0, sizeof(placed));
+	for (n = 0, progress = 1; n < s->n && progress;) {
+		progress = 0;
+		for (i = 0; i < s->n; i++) {
+			if (placed[i])
+				continue;
+			for (k = 0; k < s->n && !(has_dep(s, i, k) && !placed[k]);
+			    k++)
+				;
+			if (k < s->n)
+				continue;
+			s->order[n++] = i;
+			placed[i] = progress = 1;
+		}
+	}
+	return 0;
+}
+
+int
+conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
+{
+	static struct names nm;
+	char path[PATH_MAX], initpath[PATH_MAX];
+	const char *dir = NULL, *slash;
+	struct ctx x;
+	struct stat st;
+	size_t len;
+	int errors = 0, i, j, fd;
+
+	arena.used = 0;
+	total_errors = 0;
+	memset(&x, 0, sizeof(x));
+	memset(&nm, 0, sizeof(nm));
+	x.c = &s->init;
+	s->n = 0;
+	s->multi = npaths > 1;
+	if (npaths == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
+		dir = paths[0];
+		s->multi = 1;
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || dir_each(fd, list_one, &nm) < 0) {
+			x.file = dir;
+			problem(&x, 0, "cannot read the directory: %s",
+			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return x.errors;
+		}
+		close(fd);
+		qsort(nm.buf, (size_t)nm.n, sizeof(nm.buf[0]), by_name);
+		x.file = dir;
+		if (nm.over)
+			problem(&x, 0, "holds more than %d .conf files",
+			    SERVICES_MAX);
+		if (nm.n == 0)
+			problem(&x, 0, "holds no .conf file besides init.conf");
+		if (x.errors > 0)
+			return x.errors;
+	}
+	if (!s->multi) {
+		s->n = 1;
+		s->top = &s->svc[0];
+		s->order[0] = 0;
+		errors = load_one(&s->svc[0], MODE_START, paths[0], S_BOTH, 0,
+		    NULL, 0, argv, NULL);
+		return errors > 0 ? errors : graph(s);
+	}
+	if (argv != NULL) {
+		x.file = "init";
+		problem(&x, 0, "a command after -- needs exactly one config "
+		    "file");
+		return x.errors;
+	}
+	/* Paths of the services and of init.conf, if any. */
+	initpath[0] = '\0';
+	if (dir != NULL) {
+		if (nm.init)
+			fmt(initpath, sizeof(initpath), "%s/init.conf", dir);
+	} else {
+		if (npaths > SERVICES_MAX) {
+			x.file = "init";
+			problem(&x, 0, "more than %d config files", SERVICES_MAX);
+			return x.errors;
+		}
+		for (i = 0; i < npaths; i++) {
+			slash = strrchr(paths[i], '/');
+			if (strcmp(slash ? slash + 1 : paths[i], "init.conf") == 0)
+				fmt(initpath, sizeof(initpath), "%s", paths[i]);
+			else
+				fmt(nm.buf[nm.n++], sizeof(nm.buf[0]), "%s",
+				    paths[i]);
+		}
+	}
+	for (i = 0; i < nm.n; i++) {
+		if (dir != NULL)
+			fmt(path, sizeof(path), "%s/%s", dir, nm.buf[i]);
+		else
+			fmt(path, sizeof(path), "%s", nm.buf[i]);
+		errors += load_one(&s->svc[i], MODE_START, arena_str(path,
+		    strlen(path)), S_SVC, 1, NULL, 0, NULL, s);
+	}
+	s->n = nm.n;
+	/* Last: its pass over INIT_* knows every service's NAME. */
+	errors += load_one(&s->init, MODE_START, initpath[0] ? arena_str(initpath,
+	    strlen(initpath)) : NULL, S_TOP, 1, NULL, 0, NULL, s);
+	/* init.conf's NAME defaults to the directory's name. */
+	if (!conf_explicit(&s->init, K_NAME)) {
+		fmt(path, sizeof(path), "%s", dir != NULL ? dir : paths[0]);
+		while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+			path[strlen(path) - 1] = '\0';
+		if (dir == NULL && strrchr(path, '/') != NULL)
+			*strrchr(path, '/') = '\0';
+		else if (dir == NULL)
+			fmt(path, sizeof(path), ".");
+		if (strcmp(path, ".") == 0 && getcwd(path, sizeof(path)) == NULL)
+			fmt(path, sizeof(path), "init");
+		len = strlen(path);
+		fmt(path + len, sizeof(path) - len, ".conf");
+		default_name(&s->init, path);
+	}
+	s->top = &s->init;
+	/* Supervisor-wide values every part of init reads per service. */
+	for (i = 0; i < s->n; i++) {
+		s->svc[i].log_format = s->init.log_format;
+		s->svc[i].log_level = s->init.log_level;
+		s->svc[i].pid_dir = s->init.pid_dir;
+		s->svc[i].check_interval = s->init.check_interval;
+		s->svc[i].stop_delay = s->init.stop_delay;
+	}
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(s->svc[i].name, s->svc[j].name) == 0) {
+				x.file = s->svc[i].path;
+				x.c = &s->svc[i];
+				problem(&x, s->svc[i].line[K_NAME], "NAME \"%s\" is "
+				    "already the NAME of %s", s->svc[i].name,
+				    s->svc[j].path);
+				errors++;
+			}
+	return errors > 0 ? errors : graph(s);
+}
+
+long long
+conf_budget(const struct confset *s)
+{
+	int depth[SERVICES_MAX] = { 0 }, i, j, k, d, maxd = 0;
+	long long total = 0, level;
+
+	/* Reverse start order: whoever depends on I has its depth already. */
+	for (k = s->n - 1; k >= 0; k--) {
+		i = s->order[k];
+		depth[i] = 0;
+		for (j = 0; j < s->n; j++)
+			if (has_dep(s, j, i) && depth[j] + 1 > depth[i])
+				depth[i] = depth[j] + 1;
+		if (depth[i] > maxd)
+			maxd = depth[i];
+	}
+	for (d = 0; d <= maxd; d++) {
+		level = 0;
+		for (i = 0; i < s->n; i++)
+			if (depth[i] == d && s->svc[i].stop_timeout > level)
+				level = s->svc[i].stop_timeout;
+		total += level;
+	}
+	return total;
+}
+
+int
+conf_explicit(const struct conf *c, enum key k)
+{
+	return (c->explicit >> k) & 1;
+}
+
+int
+conf_success(const struct conf *c, int code)
+{
+	return code >= 0 && code <= 255 && (c->success[code / 8] >> (code % 8)) & 1;
 }
 
 /* Format key K's current value of C into BUF. */
 static void
-value(const struct conf *c, const struct key *k, char *buf, size_t size)
+value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 {
 	const char *base = (const char *)c + k->off;
+	const unsigned char *bits = (const unsigned char *)base;
 	size_t n = 0;
-	char b[16];
-	int i;
+	char b[16], b2[16];
+	int i, v, cnt = 0;
 
 	switch (k->type) {
-	case K_NAME:
-	case K_STR:
-	case K_PATH:
-		quote(buf, size, base);
+	case T_NAME:
+	case T_STR:
+	case T_PATH:
+	case T_NAMES:
+		quote(buf, size, *(const char *const *)(const void *)base);
 		return;
-	case K_CMD:
+	case T_CMD:
+		base = *(const char *const *)(const void *)base;
 		if (strchr(base, '\'') == NULL)
 			fmt(buf, size, "'%s'", base);
 		else
 			quote(buf, size, base);
 		return;
-	case K_INT:
+	case T_INT:
 		fmt(buf, size, "%lld", *(const long long *)(const void *)base);
 		return;
-	case K_SECS:
+	case T_FD:
+		v = *(const int *)(const void *)base;
+		if (v < 0)
+			fmt(buf, size, "''");
+		else
+			fmt(buf, size, "%d", v);
+		return;
+	case T_SECS:
 		secs(*(const long long *)(const void *)base, buf, size);
 		return;
-	case K_ENUM:
+	case T_ENUM:
 		fmt(buf, size, "%s", k->choices[*(const int *)(const void *)base]);
 		return;
-	case K_SIG:
-		fmt(buf, size, "%s", sig_name(*(const int *)(const void *)base,
-		    b, sizeof(b)));
+	case T_SIG:
+	case T_SIG0:
+		v = *(const int *)(const void *)base;
+		if (v == 0)
+			fmt(buf, size, "''");
+		else
+			fmt(buf, size, "%s", sig_name(v, b, sizeof(b)));
 		return;
-	case K_CODES:
-		n = fmt(buf, size, "%s", c->nsuccess > 1 ? "'" : "");
-		for (i = 0; i < c->nsuccess; i++)
-			n += fmt(buf + n, size - n, "%s%d", i ? " " : "",
-			    c->success_codes[i]);
-		fmt(buf + n, size - n, "%s", c->nsuccess > 1 ? "'" : "");
+	case T_CODES:
+		for (i = 0; i < 256; i++)
+			cnt += (bits[i / 8] >> (i % 8)) & 1;
+		n = fmt(buf, size, "%s", cnt != 1 ? "'" : "");
+		for (i = 0, v = 0; i < 256; i++)
+			if ((bits[i / 8] >> (i % 8)) & 1)
+				n += fmt(buf + n, size - n, "%s%d", v++ ? " " : "", i);
+		fmt(buf + n, size - n, "%s", cnt != 1 ? "'" : "");
+		return;
+	case T_SIGMAP:
+		n = fmt(buf, size, "'");
+		for (i = 1, v = 0; i <= 64; i++)
+			if (bits[i] != i)
+				n += fmt(buf + n, size - n, "%s%s:%s", v++ ? " " : "",
+				    sig_name(i, b, sizeof(b)), bits[i] == 0 ? "0" :
+				    sig_name(bits[i], b2, sizeof(b2)));
+		fmt(buf + n, size - n, "'");
 		return;
 	}
 }
 
 void
-conf_print(const struct conf *c)
+conf_print(const struct conf *c, int what)
 {
+	static const int scopes[] = { S_BOTH, S_SVC, S_TOP };
 	char buf[2 * CONF_LINE_MAX + 64];
-	size_t i, n;
+	const char *eq;
+	size_t n;
+	int i, scope = scopes[what];
 
-	const char *e, *eq;
-	int j;
-
-	for (i = 0; i < NKEYS; i++) {
+	for (i = 0; i < K_N; i++) {
+		if ((keys[i].scope & scope) == 0)
+			continue;
+		/* Only the probe that is set; an unset one prints nothing. */
+		if ((i == K_HEALTH_CMD || i == K_HEALTH_TCP || i == K_HEALTH_HTTP) &&
+		    c->probe != PROBE_CMD_KIND + (i - K_HEALTH_CMD))
+			continue;
 		n = fmt(buf, sizeof(buf), "%s=", keys[i].name);
 		value(c, &keys[i], buf + n, sizeof(buf) - n - 1);
 		n = strlen(buf);
 		buf[n++] = '\n';
 		write_all(1, buf, n);
 	}
-	for (j = 0; j < c->nenv; j++) {
-		e = c->envbuf + c->envoff[j];
-		eq = strchr(e, '=');
-		n = fmt(buf, sizeof(buf), "ENV_%.*s=", (int)(eq - e), e);
+	for (i = 0; i < c->nenv; i++) {
+		eq = strchr(c->env[i], '=');
+		n = fmt(buf, sizeof(buf), "ENV_%.*s=", (int)(eq - c->env[i]),
+		    c->env[i]);
 		n += quote(buf + n, sizeof(buf) - n - 1, eq + 1);
 		buf[n++] = '\n';
 		write_all(1, buf, n);

@@ -3,7 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "util.h"
 

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "logger.h"
 #include "util.h"

@@ -1,6 +1,8 @@
 /*
  * Reading /proc: stat lines, PSS, and the processes below init.
- * Parsing is kept apart from I/O so it can be tested and fuzzed alone.
+ * Parsing is kept apart from I/O so it can be tested alone.  The tree is
+ * walked through /proc/PID/task/TID/children, so a sample reads only the
+ * tree's own files, not every process on the host.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +16,8 @@
 #include "util.h"
 
 /* Fields of /proc/PID/stat after comm, numbered as in proc(5) from 3. */
-enum { F_STATE = 3, F_PPID = 4, F_UTIME = 14, F_STIME, F_CUTIME, F_CSTIME,
-    F_START = 22, F_RSS = 24 };
+enum { F_STATE = 3, F_PPID = 4, F_PGRP = 5, F_UTIME = 14, F_STIME, F_CUTIME,
+    F_CSTIME, F_THREADS = 20, F_START = 22, F_RSS = 24 };
 
 int
 proc_parse_stat(const char *s, struct pstat *p)
@@ -50,10 +52,12 @@ proc_parse_stat(const char *s, struct pstat *p)
 		q += strspn(q, "0123456789");
 		switch (field) {
 		case F_PPID:	p->ppid = (pid_t)v; break;
+		case F_PGRP:	p->pgrp = (pid_t)v; break;
 		case F_UTIME:	p->utime = v; break;
 		case F_STIME:	p->stime = v; break;
 		case F_CUTIME:	p->cutime = v; break;
 		case F_CSTIME:	p->cstime = v; break;
+		case F_THREADS:	p->threads = (long)v; break;
 		case F_START:	p->start = v; break;
 		case F_RSS:	p->rss = (long long)v; break;
 		}
@@ -98,104 +102,147 @@ proc_pss(pid_t pid)
 }
 
 static int
-by_pid(const void *a, const void *b)
+skipped(pid_t pid, const pid_t *skip, int nskip)
 {
-	const struct pstat *x = a, *y = b;
+	int i;
 
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-struct scan {
-	struct pstat	*p;
-	int		 n, max;
-	pid_t		 root, skip;
-};
-
-static void
-scan_one(const char *name, void *arg)
-{
-	struct scan *sc = arg;
-	long long pid;
-
-	if (sc->n == sc->max || num_parse(name, 1, 1LL << 30, &pid) != NULL ||
-	    pid == sc->root || pid == sc->skip)
-		return;
-	if (proc_stat((pid_t)pid, &sc->p[sc->n]) == 0)
-		sc->n++;
+	for (i = 0; i < nskip; i++)
+		if (skip[i] == pid)
+			return 1;
+	return 0;
 }
 
 /*
- * Every process whose parent chain reaches ROOT without passing SKIP.
- * Parents are looked up among the processes read in this same scan; a
- * process that vanished mid-scan just ends its chain.
+ * Call FN(PID, ARG) for every pid in the children list at PATH; 0, or -1
+ * if it cannot be opened.  The list may be long (thousands of orphans):
+ * it is read in blocks, numbers split across two blocks joined up.
  */
-int
-proc_tree(pid_t root, pid_t skip, struct pstat *p, int max)
+static int
+each_child(const char *path, void (*fn)(pid_t, void *), void *arg)
 {
-	struct scan sc = { p, 0, max, root, skip };
-	struct pstat key = { .pid = 0 }, *hit;
-	int i, j, depth, fd;
-	pid_t up;
+	char buf[4096];
+	ssize_t n, i;
+	long long pid = 0;
+	int fd, digits = 0;
 
-	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	dir_each(fd, scan_one, &sc);
-	close(fd);
-	qsort(p, (size_t)sc.n, sizeof(*p), by_pid);
-	for (i = 0; i < sc.n; i++) {
-		up = p[i].ppid;
-		for (depth = 0; depth < 1024 && up != root; depth++) {
-			key.pid = up;
-			hit = up == skip ? NULL : bsearch(&key, p, (size_t)sc.n,
-			    sizeof(*p), by_pid);
-			if (hit == NULL)
-				break;
-			up = hit->ppid;
-		}
-		p[i].member = up == root;
-	}
-	for (i = 0, j = 0; i < sc.n; i++)
-		if (p[i].member)
-			p[j++] = p[i];
-	return j;
-}
-
-int
-proc_kill_tree(pid_t root, pid_t skip, int sig, struct pstat *p, int max)
-{
-	int n, i, sent = 0;
-
-	n = proc_tree(root, skip, p, max);
-	for (i = 0; i < n; i++)
-		if (p[i].state != 'Z' && kill(p[i].pid, sig) == 0)
-			sent++;
-	return n < 0 ? -1 : sent;
-}
-
-int
-proc_children(pid_t self, pid_t skip)
-{
-	char path[64], buf[256], *p;
-	long long pid;
-	ssize_t n;
-	int fd, count = 0;
-
-	fmt(path, sizeof(path), "/proc/%d/task/%d/children", (int)self,
-	    (int)self);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	/* Counting stops early: only "none" and "some" matter to callers. */
-	n = read(fd, buf, sizeof(buf) - 1);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = pid * 10 + (buf[i] - '0');
+				digits++;
+				continue;
+			}
+			if (digits > 0 && digits < 11)
+				fn((pid_t)pid, arg);
+			pid = digits = 0;
+		}
+	if (digits > 0 && digits < 11)
+		fn((pid_t)pid, arg);
 	close(fd);
-	if (n < 0)
+	return 0;
+}
+
+struct walk {
+	struct pstat	*p;
+	int		 n, max, parent;
+	const pid_t	*skip;
+	int		 nskip;
+};
+
+static void
+add(pid_t pid, void *arg)
+{
+	struct walk *w = arg;
+
+	if (w->n == w->max || skipped(pid, w->skip, w->nskip) ||
+	    proc_stat(pid, &w->p[w->n]) < 0)
+		return;
+	w->p[w->n].parent = w->parent;
+	w->p[w->n].svc = -1;
+	w->n++;
+}
+
+struct tasks {
+	struct walk	*w;
+	pid_t		 pid;
+};
+
+static void
+add_task(const char *name, void *arg)
+{
+	struct tasks *t = arg;
+	char path[64];
+
+	fmt(path, sizeof(path), "/proc/%d/task/%s/children", (int)t->pid, name);
+	each_child(path, add, t->w);
+}
+
+/* The children of PID, which has THREADS threads: each may have forked. */
+static int
+children(struct walk *w, pid_t pid, long threads)
+{
+	struct tasks t = { w, pid };
+	char path[64];
+	int fd, r;
+
+	if (threads <= 1) {
+		fmt(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+		    (int)pid);
+		return each_child(path, add, w);
+	}
+	fmt(path, sizeof(path), "/proc/%d/task", (int)pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	buf[n] = '\0';
-	for (p = strtok(buf, " \n"); p != NULL; p = strtok(NULL, " \n"))
-		if (num_parse(p, 1, 1LL << 30, &pid) == NULL && pid != skip)
-			count++;
-	return count;
+	r = dir_each(fd, add_task, &t);
+	close(fd);
+	return r;
+}
+
+int
+proc_tree(pid_t root, const pid_t *skip, int nskip, struct pstat *p, int max)
+{
+	struct walk w = { p, 0, max, -1, skip, nskip };
+	int i;
+
+	if (children(&w, root, 1) < 0)
+		return -1;
+	/* Breadth first: P itself is the queue, parents before children. */
+	for (i = 0; i < w.n; i++) {
+		w.parent = i;
+		children(&w, p[i].pid, p[i].threads);
+	}
+	return w.n;
+}
+
+struct count {
+	const pid_t	*skip;
+	int		 nskip, n;
+};
+
+static void
+count_one(pid_t pid, void *arg)
+{
+	struct count *c = arg;
+
+	if (!skipped(pid, c->skip, c->nskip))
+		c->n++;
+}
+
+int
+proc_children(pid_t root, const pid_t *skip, int nskip)
+{
+	struct count c = { skip, nskip, 0 };
+	char path[64];
+
+	fmt(path, sizeof(path), "/proc/%d/task/%d/children", (int)root,
+	    (int)root);
+	if (each_child(path, count_one, &c) < 0)
+		return -1;
+	return c.n > 0;
 }
 
 int

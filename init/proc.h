@@ -7,12 +7,15 @@
 struct pstat {
 	pid_t			 pid;
 	pid_t			 ppid;
+	pid_t			 pgrp;
 	char			 state;
 	char			 comm[16];
 	unsigned long long	 utime, stime, cutime, cstime;	/* ticks */
 	unsigned long long	 start;		/* ticks after boot */
 	long long		 rss;		/* pages */
-	int			 member;	/* scratch for proc_tree() */
+	long			 threads;
+	int			 parent;	/* index in the walk, -1: root */
+	int			 svc;		/* service it counts for, -1: none */
 };
 
 /* Parse the text of /proc/PID/stat; 0, or -1 if it is malformed. */
@@ -24,20 +27,17 @@ int	proc_stat(pid_t, struct pstat *);
 /* PSS of PID in kB from /proc/PID/smaps_rollup; -1 if unreadable. */
 long long proc_pss(pid_t);
 /*
- * Fill P (room for MAX) with every process that descends from ROOT, except
- * SKIP and its descendants, sorted by pid; returns how many, or -1 without
- * /proc.  Only the first MAX processes of /proc are looked at.
+ * Fill P (room for MAX) with every process below ROOT, parents before
+ * children, by walking the kernel's children lists; the NSKIP pids in
+ * SKIP, and what is below them, are left out.  How many, or -1 without
+ * /proc.  Only the first MAX processes are looked at.
  */
-int	proc_tree(pid_t, pid_t, struct pstat *, int);
-/* Send SIG to every live descendant of ROOT except SKIP, using P (room for
- * MAX) as scratch; number signalled, or -1 without /proc. */
-int	proc_kill_tree(pid_t, pid_t, int, struct pstat *, int);
+int	proc_tree(pid_t, const pid_t *, int, struct pstat *, int);
 /*
- * How many direct children SELF has besides SKIP, from the kernel's own
- * list (/proc/SELF/task/SELF/children); -1 if that list is not available.
- * With none, a subreaper or PID 1 has no descendants left at all.
+ * Whether ROOT has children besides the NSKIP pids in SKIP, from its
+ * kernel children list: 1, 0, or -1 if the list cannot be read.
  */
-int	proc_children(pid_t, pid_t);
+int	proc_children(pid_t, const pid_t *, int);
 /* Whether PID is alive (not a zombie) and, if START != 0, started then. */
 int	proc_alive(pid_t, unsigned long long);
 

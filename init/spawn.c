@@ -1,19 +1,20 @@
 /*
- * Child setup and exec: what the worker inherits, and exec errors.
+ * Child setup and exec: what a service inherits, and exec errors.
  *
- * A close-on-exec pipe tells the parent when the child has created its
- * process group and exec'd (EOF), or why it failed (stage + errno).  So
- * the parent never signals a process group that does not exist yet: the
- * SIGTERM that peers drop right after fork (ESRCH) cannot be lost here.
+ * A close-on-exec pipe tells PID 1 when the child has its process group
+ * and has exec'd (EOF), or why it failed (stage + errno).  PID 1 does not
+ * wait for it: the pipe is read without blocking when the loop wakes up,
+ * so a WORKDIR or program on a hung mount stalls only the child.  Until
+ * then PID 1 holds back signals for the group, which may not exist yet.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-#include <grp.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -27,43 +28,42 @@
 
 extern char **environ;
 
-/* Mark every fd above 2 close-on-exec: the child gets only 0, 1 and 2. */
+/* Mark every fd above 2 but KEEP close-on-exec. */
 static void
-cloexec_all(void)
+cloexec_all(int keep)
 {
 	long fd, max;
 
 #ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+	if (keep < 0 && syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;
 #endif
 	max = sysconf(_SC_OPEN_MAX);
 	if (max < 0 || max > 65536)
 		max = 65536;
 	for (fd = 3; fd < max; fd++)
-		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+		if (fd != keep)
+			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* Whether "NAME=..." E names a variable that ENV_<NAME> sets. */
+/* Whether "NAME=..." E names a variable that an ENV_<NAME> key sets. */
 static int
 overridden(const struct conf *c, const char *e)
 {
 	size_t len = strcspn(e, "=");
-	const char *v;
 	int i;
 
-	for (i = 0; i < c->nenv; i++) {
-		v = c->envbuf + c->envoff[i];
-		if (strncmp(v, e, len) == 0 && v[len] == '=')
+	for (i = 0; i < c->nenv; i++)
+		if (strncmp(c->env[i], e, len) == 0 && c->env[i][len] == '=')
 			return 1;
-	}
 	return 0;
 }
 
 /*
- * The child's environment: init's (unless CLEAR_ENV) with ENV_<NAME>
- * values added or replacing.  In the child, after fork: memory from the
- * kernel, never freed, gone at exec.
+ * The child's environment: init's (unless CLEAR_ENV), less init's own
+ * INIT_* settings (a nested init would take them for its own), with the
+ * ENV_<NAME> values added or replacing.  Memory from the kernel, gone at
+ * exec.
  */
 static void
 set_env(const struct conf *c)
@@ -78,17 +78,18 @@ set_env(const struct conf *c)
 	if (envp == NULL)
 		return;
 	for (n = 0; c->clear_env == NO && environ[n] != NULL; n++)
-		if (!overridden(c, environ[n]))
+		if (strncmp(environ[n], "INIT_", 5) != 0 &&
+		    !overridden(c, environ[n]))
 			envp[i++] = environ[n];
 	for (n = 0; n < (size_t)c->nenv; n++)
-		envp[i++] = (char *)(uintptr_t)(c->envbuf + c->envoff[n]);
+		envp[i++] = (char *)(uintptr_t)c->env[n];
 	envp[i] = NULL;
 	environ = envp;
 }
 
 /* execvp without the sh fallback: there may be no shell. */
 static int
-exec_path(char **argv)
+exec_path(char *const *argv)
 {
 	char path[PATH_MAX];
 	const char *dirs, *end;
@@ -125,41 +126,104 @@ exec_path(char **argv)
 	return err;
 }
 
+/* Whether the process already has exactly the groups of CR. */
+static int
+same_groups(const struct creds *cr)
+{
+	gid_t now[GROUPS_MAX + 1];
+	int n, i, j;
+
+	n = getgroups(GROUPS_MAX + 1, now);
+	if (n < 0 || n != cr->ngroups)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n && now[j] != cr->groups[i]; j++)
+			;
+		if (j == n)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * USER and GROUPS: setgroups, setgid, setuid, in that order, each only
+ * when it changes something (a non-root init may run the child as its
+ * own user), each checked.  SPAWN_OK, or the stage that failed.
+ */
+static int
+drop(const struct creds *cr)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg;
+
+	if (!cr->set)
+		return SPAWN_OK;
+	/*
+	 * Only root can set groups: a non-root init running the child as
+	 * its own user hands on its own groups, unless GROUPS asks for others.
+	 */
+	if (!same_groups(cr) && (geteuid() == 0 || cr->groups_set ||
+	    cr->uid != geteuid()) &&
+	    setgroups((size_t)cr->ngroups, cr->groups) < 0)
+		return SPAWN_SETGROUPS;
+	if ((getresgid(&rg, &eg, &sg) < 0 || rg != cr->gid || eg != cr->gid ||
+	    sg != cr->gid) && setgid(cr->gid) < 0)
+		return SPAWN_SETGID;
+	if ((getresuid(&r, &e, &s) < 0 || r != cr->uid || e != cr->uid ||
+	    s != cr->uid) && setuid(cr->uid) < 0)
+		return SPAWN_SETUID;
+	return SPAWN_OK;
+}
+
+/* A descriptor FD for the child at number TO, inheritable. */
+static int
+give(int fd, int to)
+{
+	if (fd == to)
+		return fcntl(fd, F_SETFD, 0);
+	return dup2(fd, to) < 0 ? -1 : 0;
+}
+
 static void __attribute__((noreturn))
-child(const struct conf *c, const struct spawn_env *e, int fd)
+child(const struct conf *c, char *const *argv, const struct creds *cr,
+    const struct spawn_env *e, const struct spawn_io *io, int fd)
 {
 	struct spawn_err se = { SPAWN_OK, 0 };
-	int sig;
+	pid_t fg;
 
-	if (e->tty) {
-		/* Own group in the foreground: ^C and ^Z reach the child. */
+	if (c->process_group == GROUP_NONE)
+		;
+	else if (e->tty) {
+		/*
+		 * Own group in the foreground, so ^C and ^Z reach the child;
+		 * but only if init's group has the terminal: after ^Z and bg,
+		 * the shell has it and must keep it.
+		 */
+		fg = tcgetpgrp(0);
 		if (setpgid(0, 0) < 0)
-			se.stage = SPAWN_SETSID;
-		else
+			se.stage = SPAWN_GROUP;
+		else if (fg == getpgid(getppid()))
 			tcsetpgrp(0, getpid());
-	} else if (setsid() < 0)
-		se.stage = SPAWN_SETSID;
-	/* dup2 leaves the copies without FD_CLOEXEC, as they must be. */
-	if (se.stage == SPAWN_OK && ((e->out >= 0 && dup2(e->out, 1) < 0) ||
-	    (e->err >= 0 && dup2(e->err, 2) < 0)))
+	} else if (c->process_group == GROUP_PGRP ? setpgid(0, 0) < 0 :
+	    setsid() < 0)
+		se.stage = SPAWN_GROUP;
+	if (se.stage == SPAWN_OK && ((io->out >= 0 && give(io->out, 1) < 0) ||
+	    (io->err >= 0 && give(io->err, 2) < 0) ||
+	    (io->ready >= 0 && give(io->ready, c->ready_fd) < 0)))
 		se.stage = SPAWN_FDS;
-	/* setgroups, setgid, setuid: in that order, each one checked. */
-	if (se.stage == SPAWN_OK && e->cr.set &&
-	    (setgroups((size_t)e->cr.ngroups, e->cr.groups) < 0 ||
-	    setgid(e->cr.gid) < 0 || setuid(e->cr.uid) < 0))
-		se.stage = SPAWN_USER;
-	if (se.stage == SPAWN_OK && c->workdir[0] != '\0' &&
+	if (se.stage == SPAWN_OK)
+		se.stage = drop(cr);
+	if (se.stage == SPAWN_OK && *c->workdir != '\0' &&
 	    chdir(c->workdir) < 0)
 		se.stage = SPAWN_WORKDIR;
 	if (se.stage == SPAWN_OK) {
 		set_env(c);
-		for (sig = 1; sig < NSIG; sig++)
-			if (sigismember(&e->ignored, sig) == 1)
-				signal(sig, SIG_IGN);
-		cloexec_all();
-		sigprocmask(SIG_SETMASK, &e->mask, NULL);
-		se.err = exec_path(c->argv);
+		sig_ignore(e->ignored);
+		cloexec_all(io->ready >= 0 ? c->ready_fd : -1);
+		sig_setmask(e->mask);
+		se.err = exec_path(argv);
 		se.stage = SPAWN_EXEC;
+		sig_block_all(NULL);
 	} else
 		se.err = errno;
 	write_all(fd, &se, sizeof(se));
@@ -167,38 +231,49 @@ child(const struct conf *c, const struct spawn_env *e, int fd)
 }
 
 pid_t
-spawn(const struct conf *c, const struct spawn_env *e, struct spawn_err *se)
+spawn(const struct conf *c, char *const *argv, const struct creds *cr,
+    const struct spawn_env *e, const struct spawn_io *io, int *statusfd)
 {
-	int p[2];
+	int p[2], err;
 	pid_t pid;
-	ssize_t n;
 
-	se->stage = SPAWN_OK;
-	se->err = 0;
+	*statusfd = -1;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	pid = fork();
 	if (pid < 0) {
-		se->err = errno;
+		err = errno;
 		close(p[0]);
 		close(p[1]);
-		errno = se->err;
+		errno = err;
 		return -1;
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(c, e, p[1]);
+		child(c, argv, cr, e, io, p[1]);
 	}
 	close(p[1]);
-	do
-		n = read(p[0], se, sizeof(*se));
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(*se)) {
-		se->stage = SPAWN_OK;
-		se->err = 0;
-	}
-	close(p[0]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	*statusfd = p[0];
 	return pid;
+}
+
+int
+spawn_poll(int fd, struct spawn_err *se)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, se, sizeof(*se));
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return SPAWN_PENDING;
+	if (n == (ssize_t)sizeof(*se))
+		return SPAWN_FAILED;
+	/* EOF: exec'd.  (A short read cannot happen: one write < PIPE_BUF.) */
+	se->stage = SPAWN_OK;
+	se->err = 0;
+	return SPAWN_RAN;
 }
 
 int
@@ -213,11 +288,17 @@ const char *
 spawn_what(const struct spawn_err *se)
 {
 	switch (se->stage) {
-	case SPAWN_SETSID:
+	case SPAWN_GROUP:
 		return "cannot create a process group for";
 	case SPAWN_FDS:
-		return "cannot set up stdout and stderr for";
-	case SPAWN_USER:
+		return "cannot set up the descriptors (stdout, stderr, "
+		    "READY_FD) of";
+	case SPAWN_SETGROUPS:
+		return "cannot set the supplementary groups (of USER in "
+		    "/etc/group, or GROUPS: that needs root) for";
+	case SPAWN_SETGID:
+		return "cannot switch to the group of USER for";
+	case SPAWN_SETUID:
 		return "cannot switch to USER for";
 	case SPAWN_WORKDIR:
 		return "cannot change to WORKDIR for";

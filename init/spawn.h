@@ -1,20 +1,24 @@
-/* Child setup and exec: what the worker inherits, and exec errors. */
+/* Child setup and exec: what a service inherits, and exec errors. */
 #ifndef SPAWN_H
 #define SPAWN_H
 
-#include <signal.h>
 #include <sys/types.h>
 
 #include "conf.h"
+#include "sig.h"
 #include "user.h"
 
-/* What init inherited, handed on to the child unchanged. */
+/* What init inherited, handed on to every child unchanged. */
 struct spawn_env {
-	sigset_t	 mask;		/* blocked signals */
-	sigset_t	 ignored;	/* signals set to SIG_IGN */
-	int		 tty;		/* give the child init's terminal */
+	sigbits		 mask;		/* blocked signals */
+	sigbits		 ignored;	/* signals set to SIG_IGN */
+	int		 tty;		/* init runs in a terminal's foreground */
+};
+
+/* Descriptors of one start. */
+struct spawn_io {
 	int		 out, err;	/* its stdout/stderr, or -1: init's own */
-	struct creds	 cr;		/* USER and GROUPS */
+	int		 ready;		/* write end of the READY_FD pipe, or -1 */
 };
 
 /* Why a child failed before its program ran. */
@@ -22,17 +26,26 @@ struct spawn_err {
 	int		 stage;		/* SPAWN_* */
 	int		 err;		/* errno */
 };
-enum { SPAWN_OK, SPAWN_SETSID, SPAWN_FDS, SPAWN_USER, SPAWN_WORKDIR, SPAWN_EXEC };
+enum { SPAWN_OK, SPAWN_GROUP, SPAWN_FDS, SPAWN_SETGROUPS, SPAWN_SETGID,
+    SPAWN_SETUID, SPAWN_WORKDIR, SPAWN_EXEC };
+
+/* What spawn_poll() found on the status pipe. */
+enum { SPAWN_PENDING, SPAWN_RAN, SPAWN_FAILED };
 
 /*
- * Start C's command.  Returns the child's pid, which is also its process
- * group, once the child has exec'd or failed (then E says why, and the
- * child exits 126 or 127 by itself); -1 if fork failed.
+ * Fork and start ARGV with C's settings.  Returns the pid (also its
+ * process group unless PROCESS_GROUP=inherit) at once, without waiting
+ * for the exec: *STATUSFD is the read end of a non-blocking pipe that
+ * reads EOF once the program runs, or a struct spawn_err if it could not
+ * (the child then exits 126 or 127).  -1 if fork failed.
  */
-pid_t	spawn(const struct conf *, const struct spawn_env *, struct spawn_err *);
+pid_t	spawn(const struct conf *, char *const *, const struct creds *,
+	    const struct spawn_env *, const struct spawn_io *, int *);
+/* Read FD without blocking: SPAWN_PENDING, SPAWN_RAN, or SPAWN_FAILED. */
+int	spawn_poll(int, struct spawn_err *);
 /* Exit status a child reports for error E: 127 not found, else 126. */
 int	spawn_status(const struct spawn_err *);
-/* Human words for E's stage ("cannot execute", ...). */
+/* Words for E's stage ("cannot execute", ...). */
 const char *spawn_what(const struct spawn_err *);
 
 #endif

@@ -1,93 +1,199 @@
 /*
- * Client commands: `init status` and `init stop`, from PID and state files.
- * They read only /proc and PID_DIR, so they work in a scratch image where
- * there is no ps, kill or shell.
+ * Client commands: `init status`, `health`, `stop`, `restart|down|up`,
+ * from the lock, PID and state files and /proc.  They work in a scratch
+ * image, where there is no ps, kill or shell.
  */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
-#include "pidfile.h"
+#include "ctl.h"
+#include "bounds.h"
+#include "log.h"
 #include "proc.h"
+#include "state.h"
 #include "status.h"
 #include "util.h"
 #include "watchdog.h"
 
-enum { LSB_RUNNING = 0, LSB_STOPPED = 3, LSB_UNKNOWN = 4 };
+enum { LSB_RUNNING = 0, LSB_DOWN = 1, LSB_STOPPED = 3, LSB_UNKNOWN = 4 };
 
-/* What status found out, as strings ready to print. */
+/* What the state file says about one service, as text. */
 struct found {
-	pid_t		 pid;
-	char		 state[32];
-	long long	 up, child_up, cpu, mem;
-	char		 child[16], restarts[16];
-	char		 code[16], sig[16], exitst[16], reason[32];
+	char	 name[NAME_MAX_LEN + 1];
+	char	 state[16], ready[4], pid[16], start[24], restarts[24];
+	char	 code[16], sig[16], status[16], reason[32], done[16];
+	char	 critical[4], health[16], hok[4], hat[24], hms[24];
+	char	 hout[PROBE_MSG_MAX + 1];
+	long long cpu, mem;
+	const struct conf *c;
 };
 
-static void __attribute__((format(printf, 1, 2)))
-say(const char *f, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
+/* The running supervisor, as found. */
+struct sup {
+	pid_t		 pid;		/* 0: not running, -1: unknown */
+	pid_t		 stale;
+	int		 dirfd;
+	char		 state[16], start[24], config[PATH_MAX], writer[16];
+	char		 ctl_done[16];
+	int		 n;
+	char		*text;
+};
 
-	va_start(ap, f);
-	n = vsnprintf(buf, sizeof(buf), f, ap);
-	va_end(ap);
-	if (n > 0)
-		write_all(1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
+static char	statetext[(SERVICES_MAX + 1) * (PATH_MAX + 2048)];
 
-static long long
-field_num(const char *text, const char *key)
-{
-	char v[32];
-	long long n;
-
-	if (pid_field(text, key, v, sizeof(v)) == NULL ||
-	    num_parse(v, 0, LLONG_MAX, &n) != NULL)
-		return -1;
-	return n;
-}
-
+/* KEY of service I (prefix "svc.I."), into BUF; "" if absent. */
 static void
-field_str(const char *text, const char *key, char *buf, size_t size)
+get(const char *text, int i, const char *key, char *buf, size_t size)
 {
-	if (pid_field(text, key, buf, size) == NULL)
+	char k[64];
+
+	if (i >= 0)
+		fmt(k, sizeof(k), "svc.%d.%s", i, key);
+	else
+		fmt(k, sizeof(k), "%s", key);
+	if (st_field(text, k, buf, size) == NULL)
 		buf[0] = '\0';
 }
 
-/* CPU % over a short interval and RSS of everything below the supervisor. */
 static void
-measure(pid_t root, struct found *f)
+found_of(const char *text, int i, struct found *f)
 {
-	struct conf nolimits;
-	struct wd_verdict v;
-	struct wd w;
-
+	memset(f, 0, sizeof(*f));
+	get(text, i, "name", f->name, sizeof(f->name));
+	get(text, i, "state", f->state, sizeof(f->state));
+	get(text, i, "ready", f->ready, sizeof(f->ready));
+	get(text, i, "child_pid", f->pid, sizeof(f->pid));
+	get(text, i, "child_start", f->start, sizeof(f->start));
+	get(text, i, "restarts", f->restarts, sizeof(f->restarts));
+	get(text, i, "last_exit_code", f->code, sizeof(f->code));
+	get(text, i, "last_exit_signal", f->sig, sizeof(f->sig));
+	get(text, i, "last_exit_status", f->status, sizeof(f->status));
+	get(text, i, "last_exit_reason", f->reason, sizeof(f->reason));
+	get(text, i, "done", f->done, sizeof(f->done));
+	get(text, i, "critical", f->critical, sizeof(f->critical));
+	get(text, i, "health", f->health, sizeof(f->health));
+	get(text, i, "health_ok", f->hok, sizeof(f->hok));
+	get(text, i, "health_at", f->hat, sizeof(f->hat));
+	get(text, i, "health_ms", f->hms, sizeof(f->hms));
+	get(text, i, "health_output", f->hout, sizeof(f->hout));
 	f->cpu = f->mem = -1;
+}
+
+static long long
+num(const char *s)
+{
+	long long n;
+
+	return num_parse(s, 0, LLONG_MAX, &n) == NULL ? n : -1;
+}
+
+/* Find the live supervisor of CS; 0 with S->pid set, or -1 (unknown). */
+static int
+find(const struct confset *cs, struct sup *s)
+{
+	const char *why = NULL;
+	char buf[64];
+
+	memset(s, 0, sizeof(*s));
+	s->dirfd = -1;
+	s->text = statetext;
+	if (*cs->top->pid_dir == '\0') {
+		warnx("PID_DIR is not set: no status is kept");
+		s->pid = -1;
+		return -1;
+	}
+	s->dirfd = st_dir(cs->top->pid_dir, 0, &why);
+	if (s->dirfd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		warn("%s: %s", cs->top->pid_dir, why);
+		s->pid = -1;
+		return -1;
+	}
+	s->pid = st_owner(s->dirfd, cs->top->name, &s->stale);
+	if (s->pid == 0 && s->stale == 0 && st_read(s->dirfd, cs->top->name,
+	    PF_SUPERVISOR, buf, sizeof(buf)) < 0 && errno != ENOENT) {
+		warn("%s/%s.%s", cs->top->pid_dir, cs->top->name, PF_SUPERVISOR);
+		s->pid = -1;
+		return -1;
+	}
+	if (s->pid > 0 && st_read(s->dirfd, cs->top->name, PF_STATE, statetext,
+	    sizeof(statetext)) < 0)
+		statetext[0] = '\0';
+	if (s->pid > 0) {
+		get(statetext, -1, "state", s->state, sizeof(s->state));
+		get(statetext, -1, "supervisor_start", s->start, sizeof(s->start));
+		get(statetext, -1, "config", s->config, sizeof(s->config));
+		get(statetext, -1, "log_writer_pid", s->writer, sizeof(s->writer));
+		get(statetext, -1, "ctl_done", s->ctl_done, sizeof(s->ctl_done));
+		get(statetext, -1, "services", buf, sizeof(buf));
+		s->n = (int)num(buf);
+		if (s->n < 1 || s->n > SERVICES_MAX)
+			s->n = 1;
+	}
+	return 0;
+}
+
+/* The index of service NAME in the running supervisor, or -1. */
+static int
+index_of(const struct sup *s, const char *name)
+{
+	char buf[NAME_MAX_LEN + 1];
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		get(s->text, i, "name", buf, sizeof(buf));
+		if (strcmp(buf, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* CPU % over a short interval and RSS of each service's tree. */
+static void
+measure(const struct sup *sup, struct found *f, int n)
+{
+	static struct wd w;
+	struct wd_verdict v[SERVICES_MAX];
+	struct wd_svc ws[SERVICES_MAX];
+	struct wd_scope sc;
+	const struct conf *confs[SERVICES_MAX];
+	struct conf nolimits;
+	pid_t mains[SERVICES_MAX], skip[1];
+	int i;
+
 	memset(&nolimits, 0, sizeof(nolimits));
-	if (wd_init(&w) < 0)
+	memset(ws, 0, sizeof(ws));
+	for (i = 0; i < n; i++) {
+		mains[i] = (pid_t)num(f[i].pid);
+		confs[i] = &nolimits;
+	}
+	skip[0] = (pid_t)num(sup->writer);
+	sc = (struct wd_scope){ sup->pid, mains, confs, ws, n, skip,
+	    skip[0] > 0 ? 1 : 0 };
+	if (wd_sample(&w, &sc, now_ms(), v) < 0)
 		return;
-	wd_tick(&w, &nolimits, root, 0, now_ms(), &v);
 	sleep_ms(250);
-	wd_tick(&w, &nolimits, root, 0, now_ms(), &v);
-	f->cpu = v.cpu_pct;
-	f->mem = v.mem_mb;
+	if (wd_sample(&w, &sc, now_ms(), v) < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		f[i].cpu = v[i].cpu_pct;
+		f[i].mem = v[i].mem_mb;
+	}
 }
 
 static const char *
 dur(long long s, char *buf, size_t size)
 {
 	if (s < 0)
-		return fmt(buf, size, "-"), buf;
-	if (s >= 86400)
+		fmt(buf, size, "-");
+	else if (s >= 86400)
 		fmt(buf, size, "%lldd%lldh%lldm", s / 86400, s % 86400 / 3600,
 		    s % 3600 / 60);
 	else if (s >= 3600)
@@ -99,189 +205,403 @@ dur(long long s, char *buf, size_t size)
 	return buf;
 }
 
-static void
-print_text(const struct conf *c, const struct found *f)
+static long long
+since(const char *wall)
 {
-	char out[2048], b1[32], b2[32];
-	size_t n;
+	long long t = num(wall);
 
-	n = fmt(out, sizeof(out), "name:        %s\nstate:       %s\n", c->name,
-	    f->state);
-	if (f->pid == 0) {
-		write_all(1, out, n);
-		return;
-	}
-	n += fmt(out + n, sizeof(out) - n, "supervisor:  pid %d, up %s\n",
-	    (int)f->pid, dur(f->up, b1, sizeof(b1)));
-	if (f->child[0] != '\0' && strcmp(f->child, "0") != 0)
-		n += fmt(out + n, sizeof(out) - n, "child:       pid %s, up %s\n",
-		    f->child, dur(f->child_up, b2, sizeof(b2)));
-	else
-		n += fmt(out + n, sizeof(out) - n, "child:       none\n");
-	n += fmt(out + n, sizeof(out) - n, "restarts:    %s\n",
-	    f->restarts[0] ? f->restarts : "0");
+	return t > 0 ? (long long)time(NULL) - t : -1;
+}
+
+static const char *
+last_exit(const struct found *f, char *buf, size_t size)
+{
 	if (f->reason[0] == '\0')
-		n += fmt(out + n, sizeof(out) - n, "last exit:   none\n");
+		fmt(buf, size, "none");
 	else
-		n += fmt(out + n, sizeof(out) - n, "last exit:   %s %s (%s)\n",
-		    f->sig[0] ? "signal" : "code", f->sig[0] ? f->sig : f->code,
-		    f->reason);
-	n += fmt(out + n, sizeof(out) - n, "cpu:         %lld%%", f->cpu);
-	n += c->max_cpu_pct ? fmt(out + n, sizeof(out) - n, " (limit %lld%%)\n",
-	    c->max_cpu_pct) : fmt(out + n, sizeof(out) - n, " (no limit)\n");
-	n += fmt(out + n, sizeof(out) - n, "memory:      %lld MB", f->mem);
-	n += c->max_mem_mb ? fmt(out + n, sizeof(out) - n, " (limit %lld MB)\n",
-	    c->max_mem_mb) : fmt(out + n, sizeof(out) - n, " (no limit)\n");
-	write_all(1, out, n);
+		fmt(buf, size, "%s %s (%s)", f->sig[0] ? "signal" : "code",
+		    f->sig[0] ? f->sig : f->code, f->reason);
+	return buf;
 }
 
-/* NAME's strings are safe for JSON: the config restricts them. */
+/* One service, the way `init status` always printed it. */
 static void
-print_json(const struct conf *c, const struct found *f)
+print_one(const struct sup *sup, const struct found *f)
 {
-	char out[2048], last[160];
+	char b1[32], b2[32], b3[96];
+
+	say("name:        %s\nstate:       %s\n", f->c->name,
+	    sup->pid > 0 ? sup->state : "stopped");
+	if (sup->pid <= 0)
+		return;
+	say("supervisor:  pid %d, up %s\n", (int)sup->pid,
+	    dur(since(sup->start), b1, sizeof(b1)));
+	if (num(f->pid) > 0)
+		say("child:       pid %s, up %s\n", f->pid,
+		    dur(since(f->start), b2, sizeof(b2)));
+	else
+		say("child:       none\n");
+	say("restarts:    %s\n", f->restarts[0] ? f->restarts : "0");
+	say("last exit:   %s\n", last_exit(f, b3, sizeof(b3)));
+	if (f->health[0] != '\0')
+		say("health:      %s (%s, %s ms, %s ago)\n", f->health,
+		    f->hout[0] ? f->hout : "-", f->hms[0] ? f->hms : "-",
+		    dur(since(f->hat), b1, sizeof(b1)));
+	say("cpu:         %lld%%", f->cpu);
+	if (f->c->max_cpu_pct)
+		say(" (limit %lld%%)\n", f->c->max_cpu_pct);
+	else
+		say(" (no limit)\n");
+	say("memory:      %lld MB", f->mem);
+	if (f->c->max_mem_mb)
+		say(" (limit %lld MB)\n", f->c->max_mem_mb);
+	else
+		say(" (no limit)\n");
+}
+
+/* Several services: one line each. */
+static void
+print_table(const struct confset *cs, const struct sup *sup,
+    const struct found *f, int n)
+{
+	char b1[32], b3[96], lim[48];
+	int i;
+
+	say("supervisor:  %s, pid %d, up %s, %s\n", cs->top->name, (int)sup->pid,
+	    dur(since(sup->start), b1, sizeof(b1)), sup->state);
+	say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5s %7s %-10s %s\n",
+	    "SERVICE", "STATE", "READY", "PID", "UPTIME", "RESTARTS",
+	    "LAST EXIT", "CPU%", "RSS MB", "HEALTH", "LIMITS");
+	for (i = 0; i < n; i++) {
+		fmt(lim, sizeof(lim), "%s%lld%% %lldMB", "",
+		    f[i].c != NULL ? f[i].c->max_cpu_pct : 0,
+		    f[i].c != NULL ? f[i].c->max_mem_mb : 0);
+		say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5lld %7lld %-10s %s\n",
+		    f[i].name, f[i].state, strcmp(f[i].ready, "1") == 0 ? "yes" :
+		    "no", num(f[i].pid) > 0 ? f[i].pid : "-",
+		    num(f[i].pid) > 0 ? dur(since(f[i].start), b1, sizeof(b1)) :
+		    "-", f[i].restarts, last_exit(&f[i], b3, sizeof(b3)),
+		    f[i].cpu, f[i].mem, f[i].health[0] ? f[i].health : "-", lim);
+	}
+}
+
+/* S as a JSON string (quotes included) into BUF. */
+static const char *
+jstr(const char *s, char *buf, size_t size)
+{
 	size_t n;
 
-	n = fmt(out, sizeof(out), "{\"name\":\"%s\",\"state\":\"%s\"", c->name,
-	    f->state);
-	if (f->pid != 0) {
-		if (f->reason[0] == '\0')
-			fmt(last, sizeof(last), "null");
-		else if (f->sig[0] != '\0')
-			fmt(last, sizeof(last), "{\"signal\":\"%s\",\"status\":%s,"
-			    "\"reason\":\"%s\"}", f->sig, f->exitst, f->reason);
-		else
-			fmt(last, sizeof(last), "{\"code\":%s,\"status\":%s,"
-			    "\"reason\":\"%s\"}", f->code, f->exitst, f->reason);
-		n += fmt(out + n, sizeof(out) - n, ",\"supervisor_pid\":%d,"
-		    "\"supervisor_uptime_s\":%lld,\"child_pid\":%s,"
-		    "\"child_uptime_s\":%lld,\"restarts\":%s,\"last_exit\":%s,"
-		    "\"cpu_pct\":%lld,\"mem_mb\":%lld,\"max_cpu_pct\":%lld,"
-		    "\"max_mem_mb\":%lld", (int)f->pid, f->up,
-		    f->child[0] && strcmp(f->child, "0") ? f->child : "null",
-		    f->child_up, f->restarts[0] ? f->restarts : "0", last,
-		    f->cpu, f->mem, c->max_cpu_pct, c->max_mem_mb);
-	}
-	n += fmt(out + n, sizeof(out) - n, "}\n");
-	write_all(1, out, n);
+	buf[0] = '"';
+	n = 1 + log_escape(s, strlen(s), buf + 1, size - 2);
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return buf;
 }
 
-/* Find the live supervisor: its pid, or 0 (not running), or -1 (unknown). */
-static pid_t
-find(const struct conf *c, int *dirfd, pid_t *stale)
+static const char *
+jnum(const char *s, char *buf, size_t size)
 {
-	const char *why = NULL;
-	char buf[64];
-	pid_t owner;
+	if (num(s) < 0)
+		fmt(buf, size, "null");
+	else
+		fmt(buf, size, "%lld", num(s));
+	return buf;
+}
 
-	*stale = 0;
-	*dirfd = -1;
-	if (c->pid_dir[0] == '\0') {
-		warnx("PID_DIR is not set: no status is kept");
-		return -1;
-	}
-	*dirfd = pid_dir(c->pid_dir, 0, &why);
-	if (*dirfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		warn("%s: %s", c->pid_dir, why);
-		return -1;
-	}
-	owner = pid_owner(*dirfd, c->name, stale);
-	if (owner == 0 && *stale == 0 &&
-	    pid_read(*dirfd, c->name, PF_SUPERVISOR, buf, sizeof(buf)) < 0 &&
-	    errno != ENOENT) {
-		warn("%s/%s.%s", c->pid_dir, c->name, PF_SUPERVISOR);
-		return -1;
-	}
-	return owner;
+/* F's fields as JSON members, after LEAD; with NAME, its name first. */
+static void
+json_service(const struct found *f, const char *lead, int name)
+{
+	char nm[160], last[256], b[PROBE_MSG_MAX * 6 + 8], pid[24], rs[24];
+	char st[24], upt[24];
+
+	if (f->reason[0] == '\0')
+		fmt(last, sizeof(last), "null");
+	else if (f->sig[0] != '\0')
+		fmt(last, sizeof(last), "{\"signal\":\"%s\",\"status\":%s,"
+		    "\"reason\":\"%s\"}", f->sig, jnum(f->status, st, sizeof(st)),
+		    f->reason);
+	else
+		fmt(last, sizeof(last), "{\"code\":%s,\"status\":%s,\"reason\":"
+		    "\"%s\"}", jnum(f->code, pid, sizeof(pid)),
+		    jnum(f->status, st, sizeof(st)), f->reason);
+	fmt(upt, sizeof(upt), "%lld", num(f->pid) > 0 ? since(f->start) : -1);
+	if (name)
+		say("%s\"name\":%s,\"state\":\"%s\",", lead,
+		    jstr(f->name, nm, sizeof(nm)), f->state);
+	else
+		say("%s", lead);
+	say("\"ready\":%s,\"child_pid\":%s,"
+	    "\"child_uptime_s\":%s,\"restarts\":%s,\"last_exit\":%s,"
+	    "\"cpu_pct\":%lld,\"mem_mb\":%lld,\"max_cpu_pct\":%lld,"
+	    "\"max_mem_mb\":%lld,\"critical\":%s",
+	    strcmp(f->ready, "1") == 0 ? "true" : "false",
+	    num(f->pid) > 0 ? jnum(f->pid, pid, sizeof(pid)) : "null",
+	    num(f->pid) > 0 ? upt : "null", jnum(f->restarts, rs, sizeof(rs)),
+	    last, f->cpu, f->mem, f->c != NULL ? f->c->max_cpu_pct : 0,
+	    f->c != NULL ? f->c->max_mem_mb : 0,
+	    strcmp(f->critical, "0") == 0 ? "false" : "true");
+	if (f->health[0] != '\0')
+		say(",\"health\":{\"state\":\"%s\",\"ok\":%s,\"output\":%s,"
+		    "\"duration_ms\":%s,\"age_s\":%lld}", f->health,
+		    strcmp(f->hok, "1") == 0 ? "true" : "false",
+		    jstr(f->hout, b, sizeof(b)), jnum(f->hms, st, sizeof(st)),
+		    since(f->hat));
+	else
+		say(",\"health\":null");
+}
+
+static const struct conf *
+conf_named(const struct confset *cs, const char *name)
+{
+	int i;
+
+	for (i = 0; i < cs->n; i++)
+		if (strcmp(cs->svc[i].name, name) == 0)
+			return &cs->svc[i];
+	return NULL;
+}
+
+/* Whether service F is up as `status` counts it: running and ready. */
+static int
+up(const struct found *f)
+{
+	return (strcmp(f->state, "running") == 0 || strcmp(f->state,
+	    "cooldown") == 0) && strcmp(f->ready, "0") != 0;
 }
 
 int
-st_status(const struct conf *c, int json)
+st_status(const struct confset *cs, const char *only, int json)
 {
-	struct found f;
-	char text[1024];
-	long long t, now = (long long)time(NULL);
-	pid_t stale;
-	int dirfd;
+	static struct found f[SERVICES_MAX];
+	char b[PATH_MAX * 6 + 8], b2[160];
+	struct sup sup;
+	int i, n, k, rc = LSB_RUNNING;
 
-	memset(&f, 0, sizeof(f));
-	f.pid = find(c, &dirfd, &stale);
-	if (f.pid < 0) {
+	if (find(cs, &sup) < 0) {
 		if (json)
-			write_all(1, "{\"state\":\"unknown\"}\n", 20);
+			say("{\"state\":\"unknown\"}\n");
 		return LSB_UNKNOWN;
 	}
-	if (f.pid == 0) {
-		fmt(f.state, sizeof(f.state), "stopped");
-		if (stale != 0 && !json)
-			warnx("stale PID file: PID %d is gone", (int)stale);
-		json ? print_json(c, &f) : print_text(c, &f);
-		if (dirfd >= 0)
-			close(dirfd);
+	if (only != NULL && conf_named(cs, only) == NULL) {
+		warnx("status: no service named \"%s\" in the configuration",
+		    only);
+		return LSB_UNKNOWN;
+	}
+	if (sup.pid == 0) {
+		if (sup.stale != 0 && !json)
+			warnx("stale PID file: PID %d is gone", (int)sup.stale);
+		if (json)
+			say("{\"name\":%s,\"state\":\"stopped\"}\n",
+			    jstr(cs->top->name, b2, sizeof(b2)));
+		else if (!cs->multi) {
+			found_of("", -1, &f[0]);
+			f[0].c = &cs->svc[0];
+			print_one(&sup, &f[0]);
+		} else
+			say("supervisor:  %s, stopped\n", cs->top->name);
+		if (sup.dirfd >= 0)
+			close(sup.dirfd);
 		return LSB_STOPPED;
 	}
-	if (pid_read(dirfd, c->name, PF_STATE, text, sizeof(text)) < 0)
-		text[0] = '\0';
-	close(dirfd);
-	field_str(text, "state", f.state, sizeof(f.state));
-	if (f.state[0] == '\0')
-		fmt(f.state, sizeof(f.state), "unknown");
-	t = field_num(text, "supervisor_start");
-	f.up = t >= 0 ? now - t : -1;
-	t = field_num(text, "child_start");
-	f.child_up = t > 0 ? now - t : -1;
-	field_str(text, "child_pid", f.child, sizeof(f.child));
-	field_str(text, "restarts", f.restarts, sizeof(f.restarts));
-	field_str(text, "last_exit_code", f.code, sizeof(f.code));
-	field_str(text, "last_exit_signal", f.sig, sizeof(f.sig));
-	field_str(text, "last_exit_status", f.exitst, sizeof(f.exitst));
-	field_str(text, "last_exit_reason", f.reason, sizeof(f.reason));
-	measure(f.pid, &f);
-	json ? print_json(c, &f) : print_text(c, &f);
-	return LSB_RUNNING;
+	close(sup.dirfd);
+	n = sup.n;
+	for (i = 0; i < n; i++) {
+		found_of(sup.text, i, &f[i]);
+		f[i].c = conf_named(cs, f[i].name);
+	}
+	measure(&sup, f, n);
+	k = only != NULL ? index_of(&sup, only) : -1;
+	if (only != NULL && k < 0) {
+		warnx("status: the running supervisor has no service \"%s\" "
+		    "(started with another configuration?)", only);
+		return LSB_UNKNOWN;
+	}
+	/* One service: LSB (0 running, also between restarts). */
+	if (!cs->multi) {
+		if (json) {
+			say("{\"name\":%s,\"state\":\"%s\",\"supervisor_pid\":%d,"
+			    "\"supervisor_uptime_s\":%lld,\"config\":%s,",
+			    jstr(cs->top->name, b2, sizeof(b2)), sup.state,
+			    (int)sup.pid, since(sup.start),
+			    jstr(sup.config, b, sizeof(b)));
+			json_service(&f[0], "", 0);
+			say("}\n");
+		} else
+			print_one(&sup, &f[0]);
+		return LSB_RUNNING;
+	}
+	for (i = 0; i < n; i++)
+		if ((k < 0 || i == k) && !up(&f[i]) && (k >= 0 ||
+		    strcmp(f[i].critical, "0") != 0) &&
+		    strcmp(f[i].done, "success") != 0)
+			rc = LSB_DOWN;
+	if (json) {
+		if (k >= 0) {
+			json_service(&f[k], "{", 1);
+			say("}\n");
+			return rc;
+		}
+		say("{\"name\":%s,\"state\":\"%s\",\"supervisor_pid\":%d,"
+		    "\"supervisor_uptime_s\":%lld,\"config\":%s,\"services\":[",
+		    jstr(cs->top->name, b2, sizeof(b2)), sup.state, (int)sup.pid,
+		    since(sup.start), jstr(sup.config, b, sizeof(b)));
+		for (i = 0; i < n; i++) {
+			json_service(&f[i], i ? ",{" : "{", 1);
+			say("}");
+		}
+		say("]}\n");
+	} else if (k >= 0)
+		print_table(cs, &sup, &f[k], 1);
+	else
+		print_table(cs, &sup, f, n);
+	return rc;
 }
 
 int
-st_stop(const struct conf *c, long long timeout)
+st_health(const struct confset *cs, const char *only)
+{
+	struct found f;
+	struct sup sup;
+	char b[32];
+	int i, k = -1, rc = 0, ok;
+
+	if (find(cs, &sup) < 0)
+		return LSB_UNKNOWN;
+	if (sup.dirfd >= 0)
+		close(sup.dirfd);
+	if (sup.pid == 0) {
+		say("%s: not running\n", cs->top->name);
+		return LSB_STOPPED;
+	}
+	if (only != NULL && (k = index_of(&sup, only)) < 0) {
+		warnx("health: no service named \"%s\" is supervised", only);
+		return LSB_UNKNOWN;
+	}
+	for (i = 0; i < sup.n; i++) {
+		if (k >= 0 && i != k)
+			continue;
+		found_of(sup.text, i, &f);
+		if (f.health[0] != '\0')
+			ok = strcmp(f.health, "healthy") == 0;
+		else
+			ok = strcmp(f.state, "running") == 0 ||
+			    strcmp(f.done, "success") == 0;
+		if (!ok)
+			rc = 1;
+		if (f.health[0] != '\0')
+			say("%s: %s (%s, %s ago)\n", f.name, f.health,
+			    f.hout[0] ? f.hout : "no probe yet",
+			    dur(since(f.hat), b, sizeof(b)));
+		else
+			say("%s: %s, no health check\n", f.name, f.state);
+	}
+	return rc;
+}
+
+int
+st_stop(const struct confset *cs, long long timeout)
 {
 	struct pstat p;
+	struct sup sup;
 	long long deadline;
-	pid_t pid, stale;
-	int dirfd;
 
-	pid = find(c, &dirfd, &stale);
-	if (dirfd >= 0)
-		close(dirfd);
-	if (pid < 0)
+	if (find(cs, &sup) < 0)
 		return 1;
-	if (pid == 0) {
-		say("%s is not running\n", c->name);
+	if (sup.dirfd >= 0)
+		close(sup.dirfd);
+	if (sup.pid == 0) {
+		say("%s is not running\n", cs->top->name);
 		return 0;
 	}
-	if (proc_stat(pid, &p) < 0 || kill(pid, SIGTERM) < 0) {
-		warn("cannot signal %s (PID %d)", c->name, (int)pid);
+	if (proc_stat(sup.pid, &p) < 0 || kill(sup.pid, SIGTERM) < 0) {
+		warn("cannot signal %s (PID %d)", cs->top->name, (int)sup.pid);
 		return 1;
 	}
 	/*
 	 * PID 1 of our own namespace (`kubectl exec POD -- /init stop`): when
 	 * it exits, the kernel ends us too, so do not wait to be killed.
 	 */
-	if (pid == 1) {
+	if (sup.pid == 1) {
 		say("stopping %s (PID 1): the container ends when it has "
-		    "stopped\n", c->name);
+		    "stopped\n", cs->top->name);
 		return 0;
 	}
+	/* The whole budget: STOP_DELAY, every stop timeout, the log flush. */
+	if (timeout < 0)
+		timeout = conf_budget(cs) + cs->top->stop_delay + 5000;
 	deadline = now_ms() + timeout;
-	while (proc_alive(pid, p.start)) {
+	while (proc_alive(sup.pid, p.start)) {
 		if (now_ms() >= deadline) {
-			warnx("%s (PID %d) did not stop within %lld s", c->name,
-			    (int)pid, timeout / 1000);
+			warnx("%s (PID %d) did not stop within %lld s",
+			    cs->top->name, (int)sup.pid, timeout / 1000);
 			return 1;
 		}
 		sleep_ms(50);
 	}
-	say("stopped %s (PID %d)\n", c->name, (int)pid);
+	say("stopped %s (PID %d)\n", cs->top->name, (int)sup.pid);
 	return 0;
+}
+
+int
+st_control(const struct confset *cs, const char *verb, const char *svc)
+{
+	static const char *const verbs[] = { "", "restart", "down", "up" };
+	char done[16], state[16];
+	struct stat st;
+	union sigval v;
+	struct sup sup;
+	long long deadline;
+	int k, code, i;
+
+	for (code = CTL_RESTART; code <= CTL_UP; code++)
+		if (strcmp(verb, verbs[code]) == 0)
+			break;
+	if (conf_named(cs, svc) == NULL) {
+		warnx("%s: no service named \"%s\" in the configuration", verb,
+		    svc);
+		return 2;
+	}
+	if (find(cs, &sup) < 0)
+		return 4;
+	if (sup.pid == 0) {
+		warnx("%s: %s is not running", verb, cs->top->name);
+		return 3;
+	}
+	k = index_of(&sup, svc);
+	if (k < 0) {
+		warnx("%s: the running supervisor has no service \"%s\" "
+		    "(started with another configuration?)", verb, svc);
+		return 2;
+	}
+	v.sival_int = CTL_VALUE(getpid(), code, k);
+	if (sigqueue(sup.pid, CTL_SIGNAL, v) < 0) {
+		if (errno == EPERM && fstat(sup.dirfd, &st) == 0)
+			warnx("%s: not permitted: only root or the supervisor's "
+			    "own user (UID %u) may control %s", verb,
+			    (unsigned)st.st_uid, cs->top->name);
+		else
+			warn("%s: cannot reach %s (PID %d)", verb, cs->top->name,
+			    (int)sup.pid);
+		return errno == EPERM ? 4 : 1;
+	}
+	deadline = now_ms() + 5000;
+	for (;;) {
+		sleep_ms(20);
+		if (st_read(sup.dirfd, cs->top->name, PF_STATE, statetext,
+		    sizeof(statetext)) == 0) {
+			get(statetext, -1, "ctl_done", done, sizeof(done));
+			if (num(done) == (long long)(unsigned)v.sival_int)
+				break;
+		}
+		if (now_ms() >= deadline) {
+			warnx("%s: %s did not answer within 5 s", verb,
+			    cs->top->name);
+			return 1;
+		}
+	}
+	get(statetext, k, "state", state, sizeof(state));
+	i = strcmp(sup.state, "running") == 0 ? 0 : 1;
+	say("%s: %s %s (now %s)\n", cs->top->name, verb, svc, state);
+	return i;
 }

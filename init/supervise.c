@@ -1,752 +1,762 @@
 /*
- * The one loop: signals, reaping, restarts, stop and escalation.
+ * The one loop: signals, reaping, deadlines, and the supervisor's phases.
  *
- * Every signal is blocked and taken synchronously with sigtimedwait(), whose
- * timeout is the nearest deadline, so an idle init never wakes up.  All
- * mutable state lives in struct sv, owned by sv_run().  "want" (should the
- * child run?) is kept apart from "state" (what is), as in runit.
+ * Every signal 1-64 is blocked and taken synchronously with sigtimedwait,
+ * whose timeout is the nearest deadline, so an idle init never wakes up.
+ * Everything that could block PID 1 happens elsewhere and comes back as
+ * an event: a child exited (a service, a probe, the log writer, an
+ * orphan), a descriptor is readable (SIGIO from the kernel: exec status,
+ * READY_FD, probe output), a deadline passed.  Services are state
+ * machines (service.c); this file owns what concerns init as a whole:
+ * what a signal means, the order of starts and stops, and one budget for
+ * the whole shutdown.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "logger.h"
-#include "pidfile.h"
-#include "proc.h"
-#include "sig.h"
-#include "spawn.h"
+#include "ctl.h"
 #include "supervise.h"
 #include "util.h"
-#include "watchdog.h"
 
-enum {
-	ST_RUNNING,	/* child alive */
-	ST_COOLDOWN,	/* between runs, waiting for t_restart */
-	ST_DRAINING,	/* main child gone: leftovers get STOP_SIGNAL, then KILL */
-};
-
-#define NEVER	0LL
-
-struct sv {
-	const struct conf	*c;
-	struct log		 log;
-	struct spawn_env	 env;
-	sigset_t		 waitset;
-	pid_t			 self;
-	int			 pid1;
-	struct wd		 wd;		/* also scratch for /proc scans */
-	struct lpipes		 lp;		/* to the log writer, held for life */
-	pid_t			 logger;	/* 0: none running */
-	long long		 logger_start;	/* ms */
-	int			 logging;	/* LOG_DIR is set */
-	int			 pidfd;		/* PID_DIR, or -1: no files */
-	int			 pid_warned;
-	unsigned long long	 self_start;	/* our /proc start time */
-	long long		 wall_start;	/* epoch seconds */
-
-	int			 state;
-	int			 want_down;	/* stop requested: no restarts */
-	pid_t			 child;		/* also its process group */
-	long long		 child_start;
-	struct spawn_err	 exec_err;	/* of the current child */
-	int			 child_stopped;	/* by job control */
-	int			 killed;	/* escalated to SIGKILL */
-	int			 breach;	/* WD_* that is stopping the child */
-	long long		 child_wall;	/* epoch seconds */
-	int			 stop_sig;	/* waiting out STOP_DELAY */
-
-	long long		 t_forward;	/* forward stop_sig (STOP_DELAY) */
-	long long		 t_kill;	/* SIGKILL the child or leftovers */
-	long long		 t_restart;	/* start the next child */
-	long long		 t_tick;	/* next watchdog check */
-	long long		 t_logger;	/* restart the log writer */
-
-	long long		 delay;		/* next restart delay */
-	long long		 history[HISTORY_MAX];	/* restart times, a ring */
-	unsigned long		 restarts;
-	int			 status;	/* init's exit status */
-	char			 last_exit[64];	/* for the state file */
-};
-
-static const char *const state_names[] = {
-	"running", "cooldown", "draining"
-};
-
-static const char *
-signame(int sig, char *buf)
+void
+sv_log(struct sv *sv, const struct service *s, int level, const char *event,
+    const struct field *f)
 {
-	return sig_name(sig, buf, 16);
+	lp_event(&sv->lp, s != NULL ? s->idx : -1, NULL, level, event, f);
 }
 
-/* Signal the child's process group, or the child if the group is gone. */
-static void
-to_child(struct sv *s, int sig)
+void
+sv_saved(struct sv *sv, struct service *s)
 {
-	if (kill(-s->child, sig) < 0 && errno == ESRCH)
-		kill(s->child, sig);
-	if (s->child_stopped && sig != SIGCONT && sig != SIGKILL)
-		kill(-s->child, SIGCONT);
+	(void)s;
+	st_save(sv);
 }
 
-/* Whether any process but the log writer is left below init. */
+/* Every pid that is init's own and not a service's: not leftovers. */
 static int
-leftovers(struct sv *s)
+own_pids(const struct sv *sv, pid_t *pids)
 {
-	int n = proc_children(s->self, s->logger);
+	int n = 0, i;
 
-	if (n >= 0)
-		return n > 0;
-	return proc_tree(s->self, s->logger, s->wd.procs, PROCS_MAX) != 0;
-}
-
-/* Signal everything init leaves behind. */
-static void
-to_leftovers(struct sv *s, int sig)
-{
-	if (!leftovers(s))
-		return;
-	/* kill(-1) would hit the log writer, which must outlive them. */
-	if (s->pid1 && s->logger == 0)
-		kill(-1, sig);
-	else
-		proc_kill_tree(s->self, s->logger, sig, s->wd.procs, PROCS_MAX);
-}
-
-static long long
-wall(void)
-{
-	return (long long)time(NULL);
-}
-
-/* Rewrite the PID and state files after a change; warn once on failure. */
-static void
-save_state(struct sv *s)
-{
-	char buf[1024], num[32];
-	const char *st = state_names[s->state];
-	int r;
-
-	if (s->pidfd < 0)
-		return;
-	if (s->state == ST_RUNNING && (s->want_down || s->breach))
-		st = "stopping";
-	fmt(buf, sizeof(buf),
-	    "state=%s\nname=%s\nsupervisor_pid=%d\nsupervisor_start=%lld\n"
-	    "supervisor_start_ticks=%llu\nchild_pid=%d\nchild_start=%lld\n"
-	    "restarts=%lu\nlogger_pid=%d\n%sconfig=%s\nupdated=%lld\n",
-	    st, s->c->name, (int)s->self, s->wall_start, s->self_start,
-	    (int)s->child, s->child ? s->child_wall : 0, s->restarts,
-	    (int)s->logger, s->last_exit, s->c->path != NULL ? s->c->path : "-",
-	    wall());
-	r = pid_write(s->pidfd, s->c->name, PF_STATE, buf);
-	if (r == 0 && s->child != 0) {
-		fmt(num, sizeof(num), "%d\n", (int)s->child);
-		r = pid_write(s->pidfd, s->c->name, PF_CHILD, num);
-	} else if (r == 0) {
-		fmt(num, sizeof(num), "%s.%s", s->c->name, PF_CHILD);
-		unlinkat(s->pidfd, num, 0);
-	}
-	if (r < 0 && !s->pid_warned) {
-		s->pid_warned = 1;
-		log_event(&s->log, LV_WARN, "state_file_failed", (struct field[]){
-		    FS("dir", s->c->pid_dir), FS("error", strerror(errno)),
-		    FEND });
-	}
+	if (sv->lp.writer > 0)
+		pids[n++] = sv->lp.writer;
+	for (i = 0; i < sv->n; i++)
+		if (sv->svc[i].probe_pid > 0)
+			pids[n++] = sv->svc[i].probe_pid;
+	return n;
 }
 
 /*
- * Claim NAME's PID file in PID_DIR.  Returns -1 if a live supervisor owns
- * it; an unusable PID_DIR only costs the files.
+ * Send SIG (0: just count) to the processes below init that are not
+ * init's own; with GROUPS, only those outside every running service's
+ * process group.  How many, or -1 if /proc cannot tell.
  */
 static int
-claim_pidfile(struct sv *s)
+leftovers(struct sv *sv, int sig, int groups)
 {
-	const char *why = NULL;
-	char num[32];
-	pid_t owner, stale;
-	struct pstat self;
+	pid_t skip[SERVICES_MAX + 1];
+	int nskip, n, i, k, hit = 0;
 
-	s->pidfd = -1;
-	if (s->c->pid_dir[0] == '\0' ||
-	    (s->c->mode == MODE_DASH && !conf_explicit(s->c, "PID_DIR")))
-		return 0;
-	if (proc_stat(s->self, &self) == 0)
-		s->self_start = self.start;
-	s->pidfd = pid_dir(s->c->pid_dir, 1, &why);
-	if (s->pidfd < 0) {
-		log_event(&s->log, LV_WARN, "pid_dir_unusable", (struct field[]){
-		    FS("dir", s->c->pid_dir), FS("why", why),
-		    FS("error", strerror(errno)), FEND });
-		return 0;
+	nskip = own_pids(sv, skip);
+	if (!groups && sig == 0) {
+		n = proc_children(sv->self, skip, nskip);
+		if (n >= 0)
+			return n;
 	}
-	owner = pid_owner(s->pidfd, s->c->name, &stale);
-	if (owner != 0) {
-		warnx("%s is already running as PID %d (%s/%s.%s); not starting "
-		    "another", s->c->name, (int)owner, s->c->pid_dir, s->c->name,
-		    PF_SUPERVISOR);
-		close(s->pidfd);
-		s->pidfd = -1;
+	if (wd_init(&sv->wd) < 0)
 		return -1;
+	n = proc_tree(sv->self, skip, nskip, sv->wd.procs, PROCS_MAX);
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (sv->wd.procs[i].state == 'Z')
+			continue;
+		if (groups) {
+			for (k = 0; k < sv->n; k++)
+				if (sv->svc[k].pid > 0 &&
+				    sv->wd.procs[i].pgrp == sv->svc[k].pid)
+					break;
+			if (k < sv->n)
+				continue;
+		}
+		if (sig != 0)
+			kill(sv->wd.procs[i].pid, sig);
+		hit++;
 	}
-	if (stale != 0)
-		log_event(&s->log, LV_WARN, "stale_pid_file", (struct field[]){
-		    FN("pid", stale), FS("dir", s->c->pid_dir), FEND });
-	fmt(num, sizeof(num), "%d\n", (int)s->self);
-	if (pid_write(s->pidfd, s->c->name, PF_SUPERVISOR, num) < 0) {
-		log_event(&s->log, LV_WARN, "pid_file_refused", (struct field[]){
-		    FS("dir", s->c->pid_dir), FS("name", s->c->name),
-		    FS("error", strerror(errno)), FEND });
-		close(s->pidfd);
-		s->pidfd = -1;
-	}
-	return 0;
+	return hit;
 }
 
+/* Without /proc: signal what can still be reached. */
 static void
-begin_exit(struct sv *s, int status)
-{
-	char b[16];
-
-	s->status = status;
-	s->state = ST_DRAINING;
-	s->t_restart = s->t_forward = s->t_tick = s->t_logger = NEVER;
-	s->t_kill = now_ms() + s->c->stop_timeout;
-	save_state(s);
-	to_leftovers(s, s->c->stop_signal);
-	log_event(&s->log, LV_DEBUG, "draining", (struct field[]){
-	    FS("signal", signame(s->c->stop_signal, b)),
-	    FN("timeout_ms", s->c->stop_timeout), FEND });
-}
-
-static void decide(struct sv *, int, long long, int);
-
-static void
-start_child(struct sv *s)
-{
-	char msg[CONF_LINE_MAX + 64];
-	pid_t pid;
-
-	s->t_restart = NEVER;
-	pid = spawn(s->c, &s->env, &s->exec_err);
-	if (pid < 0) {
-		log_event(&s->log, LV_ERROR, "spawn_failed", (struct field[]){
-		    FS("error", strerror(errno)), FEND });
-		/* Like a run that failed at once: the policy decides. */
-		s->child = 0;
-		s->exec_err.stage = SPAWN_OK;
-		decide(s, 1, 0, 1);
-		return;
-	}
-	s->child = pid;
-	s->child_start = now_ms();
-	s->child_wall = wall();
-	s->child_stopped = s->killed = s->breach = 0;
-	s->state = ST_RUNNING;
-	save_state(s);
-	if (s->exec_err.stage != SPAWN_OK) {
-		fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
-		    s->c->argv[0], strerror(s->exec_err.err));
-		log_event(&s->log, LV_ERROR, "exec_failed", (struct field[]){
-		    FN("pid", pid), FS("error", msg), FEND });
-		return;
-	}
-	log_event(&s->log, LV_INFO, "child_started", (struct field[]){
-	    FN("pid", pid), FS("command", s->c->command),
-	    FN("restarts", s->restarts), FEND });
-	if (s->c->max_cpu_pct > 0 || s->c->max_mem_mb > 0) {
-		wd_reset(&s->wd);
-		s->t_tick = s->child_start + s->c->check_interval;
-	}
-}
-
-static int
-is_success(const struct conf *c, int code)
+leftovers_blind(struct sv *sv, int sig)
 {
 	int i;
 
-	for (i = 0; i < c->nsuccess; i++)
-		if (c->success_codes[i] == code)
-			return 1;
-	return 0;
+	if (sv->pid1) {
+		/* The log writer is finished first in this mode. */
+		kill(-1, sig);
+		return;
+	}
+	for (i = 0; i < sv->n; i++)
+		if (sv->svc[i].pid > 0 || sv->svc[i].ran)
+			kill(-(sv->svc[i].pid > 0 ? sv->svc[i].pid :
+			    sv->svc[i].last_pgid), sig);
 }
 
-/* Restarts within RESTART_WINDOW before NOW, newest first in the ring. */
-static unsigned long
-recent(const struct sv *s, long long now)
+/* The signal leftovers get: the one service's STOP_SIGNAL, or TERM. */
+static int
+drain_signal(const struct sv *sv)
 {
-	unsigned long i, n = s->restarts < HISTORY_MAX ? s->restarts : HISTORY_MAX;
+	if (sv->stop_sig != 0)
+		return sv->stop_sig;
+	return sv->n == 1 ? sv->svc[0].c->stop_signal : SIGTERM;
+}
 
-	/* cppcheck-suppress knownConditionTrueFalse ; n is 0 only at first */
-	for (i = 0; i < n; i++)
-		if (now - s->history[(s->restarts - 1 - i) % HISTORY_MAX] >=
-		    s->c->restart_window)
-			break;
-	return i;
+/* Stop everything: services in reverse order, leftovers at once. */
+static void
+enter_stop(struct sv *sv)
+{
+	long long now = now_ms();
+
+	sv->phase = PH_STOP;
+	sv->t[TS_DELAY] = 0;
+	sv->stop_start = now;
+	sv->budget_end = now + conf_budget(sv->cs);
+	if (sv->noproc)
+		leftovers_blind(sv, drain_signal(sv));
+	else
+		leftovers(sv, drain_signal(sv), 1);
+	sv->t[TS_DRAIN] = sv->budget_end;
+	st_save(sv);
+}
+
+/* A stop request (TERM, INT, PWR, `init stop`): no more restarts. */
+static void
+request_stop(struct sv *sv, int sig)
+{
+	char b[16];
+	int i;
+
+	if (sv->phase == PH_DELAY) {
+		/* A second request skips the rest of STOP_DELAY. */
+		sv_log(sv, NULL, LV_INFO, "stop_delay_skipped", (struct field[]){
+		    FS("signal", sig_name(sig, b, 16)), FEND });
+		enter_stop(sv);
+		return;
+	}
+	if (sv->phase != PH_RUN)
+		return;
+	sv->requested = 1;
+	sv->stop_sig = sig == SIGINT ? SIGINT : 0;
+	for (i = 0; i < sv->n; i++)
+		sv->svc[i].want_down = 1;
+	sv_log(sv, NULL, LV_INFO, "stopping", (struct field[]){
+	    FS("signal", sig_name(sig, b, 16)),
+	    FN("delay_ms", sv->top->stop_delay),
+	    FN("timeout_ms", conf_budget(sv->cs)), FEND });
+	if (sv->top->stop_delay > 0) {
+		sv->phase = PH_DELAY;
+		sv->t[TS_DELAY] = now_ms() + sv->top->stop_delay;
+		st_save(sv);
+		return;
+	}
+	enter_stop(sv);
+}
+
+void
+sv_done(struct sv *sv, struct service *s)
+{
+	if (sv->phase != PH_RUN)
+		return;
+	if (s->done_why == DONE_SUCCESS)
+		return;
+	if (!s->c->critical) {
+		sv_log(sv, s, LV_WARN, "service_down", (struct field[]){
+		    FN("status", s->last_status), FEND });
+		return;
+	}
+	/* A critical service is down for good: so is the container. */
+	if (!sv->status_set) {
+		sv->status = s->last_status;
+		sv->status_set = 1;
+	}
+	if (sv->n > 1)
+		sv_log(sv, s, LV_ERROR, "critical_down", (struct field[]){
+		    FN("status", s->last_status), FEND });
+	enter_stop(sv);
+}
+
+void
+sv_unhealthy_exit(struct sv *sv, struct service *s)
+{
+	if (sv->phase != PH_RUN)
+		return;
+	sv_log(sv, s, LV_ERROR, "unhealthy_exit", (struct field[]){
+	    FN("status", 1), FEND });
+	if (!sv->status_set) {
+		sv->status = 1;
+		sv->status_set = 1;
+	}
+	enter_stop(sv);
+}
+
+/* Pass SIG on to every running service, through its SIGNAL_MAP. */
+static void
+forward(struct sv *sv, int sig)
+{
+	struct service *s;
+	char b[16], b2[16];
+	int i, to;
+
+	for (i = 0; i < sv->n; i++) {
+		s = &sv->svc[i];
+		if (s->pid <= 0)
+			continue;
+		to = s->c->sigmap[sig];
+		if (to == 0) {
+			sv_log(sv, s, LV_DEBUG, "signal_dropped", (struct field[]){
+			    FS("signal", sig_name(sig, b, 16)), FEND });
+			continue;
+		}
+		svc_signal(sv, s, to);
+		if (to == SIGCONT)
+			s->jobstopped = 0;
+		if (to != sig)
+			sv_log(sv, s, LV_INFO, "signal_forwarded", (struct field[]){
+			    FS("signal", sig_name(to, b2, 16)),
+			    FS("received", sig_name(sig, b, 16)),
+			    FN("pgid", s->pid), FEND });
+		else
+			sv_log(sv, s, sig == SIGWINCH ? LV_DEBUG : LV_INFO,
+			    "signal_forwarded", (struct field[]){
+			    FS("signal", sig_name(sig, b, 16)),
+			    FN("pgid", s->pid), FEND });
+	}
 }
 
 /*
- * Decide what follows a run that ended with CODE after RUNTIME ms; FAILED
- * marks a run that failed whatever its code (the watchdog killed it).
+ * TSTP, TTIN or TTOU sent to init.  As PID 1, or in a terminal, the
+ * children get it (in a terminal, their stop then suspends init too).
+ * Otherwise a shell's job control treats init as the job: the children's
+ * groups stop (SIGSTOP: the kernel drops TSTP for the orphaned group of a
+ * new session), then init itself; SIGCONT resumes both.
  */
 static void
-decide(struct sv *s, int code, long long runtime, int failed)
-{
-	const struct conf *c = s->c;
-	long long now = now_ms(), d;
-	unsigned long n;
-
-	if (s->want_down) {
-		begin_exit(s, code);
-		return;
-	}
-	if (c->restart_policy == RESTART_NEVER ||
-	    (c->restart_policy == RESTART_ON_FAILURE && !failed &&
-	    is_success(c, code))) {
-		log_event(&s->log, LV_DEBUG, "no_restart", (struct field[]){
-		    FN("status", code), FEND });
-		begin_exit(s, code);
-		return;
-	}
-	n = recent(s, now);
-	if (c->max_restarts > 0 && (long long)n >= c->max_restarts) {
-		log_event(&s->log, LV_ERROR, "give_up", (struct field[]){
-		    FN("restarts", n), FN("window_ms", c->restart_window),
-		    FN("status", code), FEND });
-		begin_exit(s, code);
-		return;
-	}
-	/* A run longer than the longest delay was not a crash loop. */
-	if (runtime > c->restart_delay_max)
-		s->delay = c->restart_delay;
-	d = s->delay;
-	s->delay = d * 2 > c->restart_delay_max ? c->restart_delay_max : d * 2;
-	s->state = ST_COOLDOWN;
-	s->t_restart = now + d;
-	save_state(s);
-	log_event(&s->log, LV_INFO, "restart_scheduled", (struct field[]){
-	    FN("delay_ms", d), FN("restarts", s->restarts + 1),
-	    FN("status", code), FEND });
-}
-
-static void
-child_exited(struct sv *s, int ws)
-{
-	long long runtime = now_ms() - s->child_start;
-	const char *reason = "exit";
-	char b[16];
-	int code, sig = 0;
-
-	if (WIFSIGNALED(ws)) {
-		sig = WTERMSIG(ws);
-		code = 128 + sig;
-		reason = s->killed ? "stop_timeout" : "signal";
-	} else
-		code = WEXITSTATUS(ws);
-	if (s->exec_err.stage != SPAWN_OK)
-		reason = "exec_failed";
-	else if (s->breach != WD_NONE)
-		reason = s->breach == WD_CPU ? "watchdog_cpu" : "watchdog_mem";
-	else if (s->want_down && !s->killed)
-		reason = "stopped";
-	log_flush(&s->log);
-	/* Info, not warn: `init --` stays quiet; the exit status tells. */
-	if (sig != 0)
-		log_event(&s->log, LV_INFO, "child_exited", (struct field[]){
-		    FN("pid", s->child), FS("signal", signame(sig, b)),
-		    FN("status", code), FN("runtime_ms", runtime),
-		    FS("reason", reason), FEND });
-	else
-		log_event(&s->log, LV_INFO, "child_exited", (struct field[]){
-		    FN("pid", s->child), FN("code", code),
-		    FN("status", code), FN("runtime_ms", runtime),
-		    FS("reason", reason), FEND });
-	s->child = 0;
-	s->t_forward = s->t_kill = s->t_tick = NEVER;
-	if (sig != 0)
-		fmt(s->last_exit, sizeof(s->last_exit), "last_exit_signal=%s\n"
-		    "last_exit_status=%d\nlast_exit_reason=%s\n", signame(sig, b),
-		    code, reason);
-	else
-		fmt(s->last_exit, sizeof(s->last_exit), "last_exit_code=%d\n"
-		    "last_exit_status=%d\nlast_exit_reason=%s\n", code, code,
-		    reason);
-	/* In a terminal, ^C and ^\ mean the user wants out, whatever the policy. */
-	if (s->env.tty && (sig == SIGINT || sig == SIGQUIT))
-		s->want_down = 1;
-	/* Like the kernel's OOM killer: a watchdog kill reads as SIGKILL. */
-	decide(s, s->breach != WD_NONE ? 128 + SIGKILL : code, runtime,
-	    s->breach != WD_NONE);
-}
-
-/* The child was stopped by job control (^Z): nobody else will resume it. */
-static void
-child_stopped(struct sv *s, int sig)
+job_stop(struct sv *sv, int sig)
 {
 	char b[16];
+	int i;
 
-	s->child_stopped = 1;
-	log_event(&s->log, LV_INFO, "child_stopped", (struct field[]){
-	    FN("pid", s->child), FS("signal", signame(sig, b)), FEND });
-	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+	if (sv->pid1 || sv->env.tty) {
+		forward(sv, sig);
 		return;
-	if (s->env.tty && !s->pid1) {
-		/* A shell started us: suspend with the child, as one job. */
-		tcsetpgrp(0, getpgrp());
-		kill(s->self, SIGSTOP);
-		if (tcgetpgrp(0) == getpgrp())
-			tcsetpgrp(0, s->child);
 	}
-	kill(-s->child, SIGCONT);
-	s->child_stopped = 0;
-	log_event(&s->log, LV_INFO, "child_resumed", (struct field[]){
-	    FN("pid", s->child), FEND });
+	sv_log(sv, NULL, LV_INFO, "suspending", (struct field[]){
+	    FS("signal", sig_name(sig, b, 16)), FEND });
+	for (i = 0; i < sv->n; i++)
+		if (sv->svc[i].pid > 0)
+			svc_signal(sv, &sv->svc[i], SIGSTOP);
+	kill(sv->self, SIGSTOP);
 }
 
 static void
-start_logger(struct sv *s)
+on_signal(struct sv *sv, const siginfo_t *si)
 {
-	s->t_logger = NEVER;
-	s->logger = logger_start(s->c, &s->lp, 2);
-	s->logger_start = now_ms();
-	if (s->logger < 0) {
-		s->logger = 0;
-		s->t_logger = now_ms() + 1000;
+	int sig = si->si_signo, act = sig_action(sig);
+	char b[16];
+
+	/* From ourselves (SIGPIPE of a write to a closed pipe): not news. */
+	if ((si->si_code == SI_USER || si->si_code == SI_TKILL) &&
+	    si->si_pid == sv->self)
+		return;
+	/* The kernel saying a descriptor is ready (F_SETSIG, O_ASYNC). */
+	if (sig == SIGIO && si->si_code != SI_USER && si->si_code != SI_QUEUE &&
+	    si->si_code != SI_TKILL) {
+		sv->io_pending = 1;
+		return;
 	}
-	save_state(s);
+	if (ctl_request(sv, si))
+		return;
+	switch (act) {
+	case SIGA_STOP:
+		request_stop(sv, sig);
+		break;
+	case SIGA_JOB:
+		job_stop(sv, sig);
+		break;
+	case SIGA_FAULT:
+		/* Sent by someone: a number to pass on, like any other. */
+		if (si->si_code != SI_USER && si->si_code != SI_QUEUE &&
+		    si->si_code != SI_TKILL) {
+			sv_log(sv, NULL, LV_DEBUG, "signal_ignored",
+			    (struct field[]){ FS("signal", sig_name(sig, b, 16)),
+			    FN("code", si->si_code), FEND });
+			break;
+		}
+		forward(sv, sig);
+		break;
+	case SIGA_FORWARD:
+	case SIGA_CONT:
+		forward(sv, sig);
+		break;
+	}
 }
 
-/* The log writer died: its pipes are intact, so a new one picks up. */
+/* Seconds and microseconds of CPU as clock ticks, like /proc. */
+static unsigned long long
+ru_ticks(const struct rusage *ru, long hz)
+{
+	unsigned long long us = (unsigned long long)(ru->ru_utime.tv_sec +
+	    ru->ru_stime.tv_sec) * 1000000ULL + (unsigned long long)
+	    (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec);
+
+	return us * (unsigned long long)hz / 1000000ULL;
+}
+
 static void
-logger_died(struct sv *s, int ws)
+wd_scope(struct sv *sv, struct wd_scope *sc, pid_t *mains,
+    const struct conf **confs, struct wd_svc *svcs, pid_t *skip)
+{
+	int i;
+
+	(void)svcs;
+	for (i = 0; i < sv->n; i++) {
+		mains[i] = sv->svc[i].pid;
+		confs[i] = sv->svc[i].c;
+	}
+	sc->self = sv->self;
+	sc->main = mains;
+	sc->conf = confs;
+	sc->svc = sv->wdsvc;
+	sc->n = sv->n;
+	sc->skip = skip;
+	sc->nskip = own_pids(sv, skip);
+}
+
+static void
+writer_died(struct sv *sv, int ws)
 {
 	long long now = now_ms();
 
-	s->logger = 0;
-	log_event(&s->log, LV_WARN, "logger_exited", (struct field[]){
+	sv->lp.writer = 0;
+	sv_log(sv, NULL, LV_WARN, "log_writer_exited", (struct field[]){
 	    FN("status", WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws)),
 	    FEND });
-	if (s->state != ST_DRAINING)
-		s->t_logger = now - s->logger_start < 1000 ? now + 1000 : now;
+	/* Its pipes are intact: a new one picks up, after a pause if it
+	 * died young. */
+	sv->t[TS_WRITER] = now - sv->lp.writer_start < 1000 ? now + 1000 : now;
+	st_save(sv);
 }
 
-/* Reap every child that has changed state; returns -1 once none is left. */
+/* Reap every child that changed state; 1 once none is left at all. */
 static int
-reap(struct sv *s)
+reap(struct sv *sv)
 {
-	pid_t pid;
-	int ws;
+	struct wd_scope sc;
+	const struct conf *confs[SERVICES_MAX];
+	pid_t mains[SERVICES_MAX], skip[SERVICES_MAX + 1], pid;
+	struct rusage ru;
+	struct service *s;
+	int ws, i;
 
 	for (;;) {
-		pid = waitpid(-1, &ws, WNOHANG | WUNTRACED);
+		pid = wait4(-1, &ws, WNOHANG | WUNTRACED, &ru);
 		if (pid < 0)
-			return errno == ECHILD ? -1 : 0;
+			return errno == ECHILD;
 		if (pid == 0)
 			return 0;
-		if (pid == s->child && WIFSTOPPED(ws))
-			child_stopped(s, WSTOPSIG(ws));
-		else if (pid == s->child)
-			child_exited(s, ws);
-		else if (pid == s->logger && !WIFSTOPPED(ws))
-			logger_died(s, ws);
-		else if (!WIFSTOPPED(ws))
-			log_event(&s->log, LV_DEBUG, "orphan_reaped",
-			    (struct field[]){ FN("pid", pid), FEND });
+		for (i = 0, s = NULL; i < sv->n && s == NULL; i++)
+			if (sv->svc[i].pid == pid || sv->svc[i].probe_pid == pid)
+				s = &sv->svc[i];
+		if (s != NULL && s->probe_pid == pid) {
+			if (!WIFSTOPPED(ws))
+				health_reaped(sv, s, ws);
+			continue;
+		}
+		if (pid == sv->lp.writer) {
+			if (!WIFSTOPPED(ws))
+				writer_died(sv, ws);
+			continue;
+		}
+		if (WIFSTOPPED(ws)) {
+			if (s != NULL) {
+				s->wstatus = ws;
+				svc_event(sv, s, EV_JOBSTOP);
+			}
+			continue;
+		}
+		if (sv->watching) {
+			wd_scope(sv, &sc, mains, confs, sv->wdsvc, skip);
+			wd_reaped(&sv->wd, &sc, pid, ru_ticks(&ru, sv->wd.hz));
+		}
+		if (s != NULL) {
+			s->wstatus = ws;
+			s->last_pgid = s->pid;
+			svc_event(sv, s, EV_EXIT);
+		} else
+			sv_log(sv, NULL, sv->top->warn_on_reap ? LV_WARN : LV_DEBUG,
+			    "orphan_reaped", (struct field[]){ FN("pid", pid),
+			    FN("status", WIFEXITED(ws) ? WEXITSTATUS(ws) :
+			    128 + WTERMSIG(ws)), FEND });
+	}
+}
+
+/* One watchdog sample; a breach stops that service like a request. */
+static void
+tick(struct sv *sv, long long now)
+{
+	struct wd_verdict v[SERVICES_MAX];
+	struct wd_scope sc;
+	const struct conf *confs[SERVICES_MAX];
+	pid_t mains[SERVICES_MAX], skip[SERVICES_MAX + 1];
+	struct service *s;
+	int i, mem;
+
+	sv->t[TS_TICK] = now + sv->top->check_interval;
+	if (sv->phase != PH_RUN)
+		return;
+	wd_scope(sv, &sc, mains, confs, sv->wdsvc, skip);
+	if (wd_sample(&sv->wd, &sc, now, v) < 0)
+		return;
+	for (i = 0; i < sv->n; i++) {
+		s = &sv->svc[i];
+		if (s->state != SS_UP || (s->c->max_cpu_pct == 0 &&
+		    s->c->max_mem_mb == 0))
+			continue;
+		sv_log(sv, s, LV_DEBUG, "watchdog_tick", (struct field[]){
+		    FN("cpu_pct", v[i].cpu_pct), FN("mem_mb", v[i].mem_mb),
+		    FN("rss_mb", v[i].rss_mb), FN("procs", v[i].nprocs), FEND });
+		if (v[i].kind == WD_NONE)
+			continue;
+		mem = v[i].kind == WD_MEM;
+		sv_log(sv, s, LV_WARN, "watchdog_breach", (struct field[]){
+		    FS("resource", mem ? "mem" : "cpu"),
+		    FN("value", mem ? v[i].mem_mb : v[i].cpu_pct),
+		    FN("limit", mem ? s->c->max_mem_mb : s->c->max_cpu_pct),
+		    FS("unit", mem ? "MB" : "%"), FS("top", v[i].top), FEND });
+		s->stopping_why = mem ? WHY_MEM : WHY_CPU;
+		svc_event(sv, s, EV_BREACH);
 	}
 }
 
 static void
-forward(struct sv *s, int sig)
+start_writer(struct sv *sv)
 {
-	char b[16];
-
-	to_child(s, sig);
-	log_event(&s->log, sig == SIGWINCH ? LV_DEBUG : LV_INFO,
-	    "signal_forwarded", (struct field[]){ FS("signal", signame(sig, b)),
-	    FN("pgid", s->child), FEND });
+	sv->t[TS_WRITER] = 0;
+	if (lp_writer(&sv->lp) < 0)
+		sv->t[TS_WRITER] = now_ms() + 1000;
+	st_save(sv);
 }
 
-/* A stop request: no more restarts; the child gets SIG, then KILL. */
+/* Fire every deadline that has passed. */
 static void
-request_stop(struct sv *s, int sig)
-{
-	char b[16];
-	int first = !s->want_down;
-
-	/* TERM is the orchestrator's "stop": translate it to STOP_SIGNAL. */
-	if (sig == SIGTERM)
-		sig = s->c->stop_signal;
-	s->want_down = 1;
-	if (first)
-		log_event(&s->log, LV_INFO, "stopping", (struct field[]){
-		    FS("signal", signame(sig, b)),
-		    FN("delay_ms", s->c->stop_delay),
-		    FN("timeout_ms", s->c->stop_timeout), FEND });
-	if (s->state == ST_COOLDOWN) {
-		begin_exit(s, 0);
-		return;
-	}
-	if (s->state != ST_RUNNING)
-		return;
-	if (first && s->c->stop_delay > 0) {
-		s->stop_sig = sig;
-		s->t_forward = now_ms() + s->c->stop_delay;
-		save_state(s);
-		return;
-	}
-	s->t_forward = NEVER;
-	forward(s, sig);
-	if (s->t_kill == NEVER)
-		s->t_kill = now_ms() + s->c->stop_timeout;
-	if (first)
-		save_state(s);
-}
-
-static void
-on_signal(struct sv *s, const siginfo_t *si)
-{
-	int sig = si->si_signo, flags = sig_flags(sig);
-	char b[16];
-
-	if (sig == SIGCHLD)
-		return;
-	/* A SIGPIPE from our own write to a closed stdout is not for the child. */
-	if (si->si_code == SI_USER && si->si_pid == s->self) {
-		log_event(&s->log, LV_DEBUG, "signal_ignored", (struct field[]){
-		    FS("signal", signame(sig, b)), FS("from", "self"), FEND });
-		return;
-	}
-	if ((flags & SIG_STOP) || sig == s->c->stop_signal)
-		request_stop(s, sig);
-	else if ((flags & SIG_FORWARD) && s->state == ST_RUNNING)
-		forward(s, sig);
-	else
-		log_event(&s->log, LV_DEBUG, "signal_ignored", (struct field[]){
-		    FS("signal", signame(sig, b)), FEND });
-}
-
-/* One watchdog check; on a breach, stop the child like a stop request. */
-static void
-tick(struct sv *s, long long now)
-{
-	struct wd_verdict v;
-	int mem;
-
-	s->t_tick = now + s->c->check_interval;
-	if (s->state != ST_RUNNING || s->want_down || s->breach)
-		return;
-	wd_tick(&s->wd, s->c, s->self, s->logger, now, &v);
-	log_event(&s->log, LV_DEBUG, "watchdog_tick", (struct field[]){
-	    FN("cpu_pct", v.cpu_pct), FN("mem_mb", v.mem_mb),
-	    FN("rss_mb", v.rss_mb),
-	    FN("procs", v.nprocs), FEND });
-	if (v.kind == WD_NONE)
-		return;
-	mem = v.kind == WD_MEM;
-	log_event(&s->log, LV_WARN, "watchdog_breach", (struct field[]){
-	    FS("resource", mem ? "mem" : "cpu"),
-	    FN("value", mem ? v.mem_mb : v.cpu_pct),
-	    FN("limit", mem ? s->c->max_mem_mb : s->c->max_cpu_pct),
-	    FS("unit", mem ? "MB" : "%"), FS("top", v.top), FEND });
-	s->breach = v.kind;
-	s->t_tick = NEVER;
-	forward(s, s->c->stop_signal);
-	s->t_kill = now + s->c->stop_timeout;
-	save_state(s);
-}
-
-static void
-on_deadlines(struct sv *s)
+deadlines(struct sv *sv)
 {
 	long long now = now_ms();
+	struct service *s;
+	int i, t;
 
-	if (s->t_forward != NEVER && now >= s->t_forward) {
-		s->t_forward = NEVER;
-		if (s->state == ST_RUNNING) {
-			forward(s, s->stop_sig);
-			s->t_kill = now + s->c->stop_timeout;
+	if (sv->t[TS_DELAY] && now >= sv->t[TS_DELAY])
+		enter_stop(sv);
+	if (sv->t[TS_TICK] && now >= sv->t[TS_TICK])
+		tick(sv, now);
+	if (sv->t[TS_WRITER] && now >= sv->t[TS_WRITER])
+		start_writer(sv);
+	if (sv->t[TS_EVENTS] && now >= sv->t[TS_EVENTS])
+		sv->t[TS_EVENTS] = 0;
+	for (i = 0; i < sv->n; i++) {
+		s = &sv->svc[i];
+		for (t = 0; t < T_SVC_N; t++) {
+			if (s->t[t] == 0 || now < s->t[t])
+				continue;
+			if (t == T_KILL)
+				svc_event(sv, s, EV_T_KILL);
+			else if (t == T_RESTART)
+				svc_event(sv, s, EV_T_RESTART);
+			else
+				health_timer(sv, s, t);
 		}
 	}
-	if (s->t_kill != NEVER && now >= s->t_kill) {
-		s->t_kill = NEVER;
-		if (s->state == ST_RUNNING) {
-			s->killed = 1;
-			log_event(&s->log, LV_WARN, "stop_escalated",
-			    (struct field[]){ FN("pid", s->child),
-			    FS("signal", "KILL"),
-			    FN("after_ms", s->c->stop_timeout), FEND });
-			to_child(s, SIGKILL);
-		} else if (s->state == ST_DRAINING) {
-			log_event(&s->log, LV_WARN, "stop_escalated",
-			    (struct field[]){ FS("target", "leftovers"),
-			    FS("signal", "KILL"),
-			    FN("after_ms", s->c->stop_timeout), FEND });
-			to_leftovers(s, SIGKILL);
-		}
-	}
-	if (s->t_tick != NEVER && now >= s->t_tick)
-		tick(s, now);
-	if (s->t_logger != NEVER && now >= s->t_logger)
-		start_logger(s);
-	if (s->t_restart != NEVER && now >= s->t_restart) {
-		s->history[s->restarts % HISTORY_MAX] = now;
-		s->restarts++;
-		start_child(s);
+	if (sv->t[TS_DRAIN] && now >= sv->t[TS_DRAIN]) {
+		/* Whatever is left gets SIGKILL, again until nothing is. */
+		sv->t[TS_DRAIN] = now + REKILL_MS;
+		/* While stopping, services time out by themselves. */
+		if (sv->noproc)
+			leftovers_blind(sv, SIGKILL);
+		else if (leftovers(sv, SIGKILL, sv->phase == PH_STOP) > 0 &&
+		    sv->kill_rounds++ == 0)
+			sv_log(sv, NULL, LV_WARN, "stop_escalated", (struct field[]){
+			    FS("target", "leftovers"), FS("signal", "KILL"),
+			    FN("after_ms", now - sv->stop_start), FEND });
 	}
 }
 
 static long long
-next_deadline(const struct sv *s)
+nearest(const struct sv *sv)
 {
-	long long t = NEVER;
+	long long t = 0;
+	int i, k;
 
-	if (s->t_forward != NEVER)
-		t = s->t_forward;
-	if (s->t_kill != NEVER && (t == NEVER || s->t_kill < t))
-		t = s->t_kill;
-	if (s->t_restart != NEVER && (t == NEVER || s->t_restart < t))
-		t = s->t_restart;
-	if (s->t_tick != NEVER && (t == NEVER || s->t_tick < t))
-		t = s->t_tick;
-	if (s->t_logger != NEVER && (t == NEVER || s->t_logger < t))
-		t = s->t_logger;
+	for (k = 0; k < TS_N; k++)
+		if (sv->t[k] && (t == 0 || sv->t[k] < t))
+			t = sv->t[k];
+	for (i = 0; i < sv->n; i++)
+		for (k = 0; k < T_SVC_N; k++)
+			if (sv->svc[i].t[k] && (t == 0 || sv->svc[i].t[k] < t))
+				t = sv->svc[i].t[k];
 	return t;
 }
 
-/* Record and undo inherited SIG_IGN, so init still hears those signals. */
+/* Everything is done: leftovers get the stop signal, then SIGKILL. */
 static void
-take_ignored(sigset_t *ignored)
+enter_drain(struct sv *sv)
 {
-	struct sigaction sa;
-	int sig;
+	long long now = now_ms();
+	char b[16];
+	int sig = drain_signal(sv);
 
-	sigemptyset(ignored);
-	for (sig = 1; sig < NSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP ||
-		    (sig_flags(sig) & SIG_FAULT))
-			continue;
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
-			sigaddset(ignored, sig);
-			signal(sig, SIG_DFL);
+	sv->phase = PH_DRAIN;
+	if (sv->budget_end == 0) {
+		sv->stop_start = now;
+		sv->budget_end = now + (sv->n == 1 ? sv->svc[0].c->stop_timeout :
+		    conf_budget(sv->cs));
+		if (sv->noproc)
+			leftovers_blind(sv, sig);
+		else
+			leftovers(sv, sig, 0);
+		sv->t[TS_DRAIN] = sv->budget_end;
+	}
+	sv_log(sv, NULL, LV_DEBUG, "draining", (struct field[]){
+	    FS("signal", sig_name(sig, b, 16)),
+	    FN("timeout_ms", sv->budget_end > now ? sv->budget_end - now : 0),
+	    FEND });
+	st_save(sv);
+}
+
+/* Move the supervisor along: starts in order, stops in reverse order. */
+static void
+advance(struct sv *sv, int none_left)
+{
+	const struct confset *cs = sv->cs;
+	struct service *s;
+	int i, j, k, busy = 0, blocked;
+
+	if (sv->phase == PH_RUN) {
+		for (k = 0; k < sv->n; k++) {
+			s = &sv->svc[cs->order[k]];
+			if (s->state == SS_DOWN && !s->want_down &&
+			    !s->held_down && svc_deps_ready(sv, s))
+				svc_event(sv, s, EV_START);
 		}
+		for (i = 0; i < sv->n && sv->phase == PH_RUN; i++) {
+			s = &sv->svc[i];
+			if (s->state == SS_DONE)
+				continue;
+			/* Down and waiting for one that is done and not ready. */
+			blocked = s->state == SS_DOWN;
+			for (j = 0; j < sv->n && blocked; j++)
+				if (((cs->deps[i][j / 8] >> (j % 8)) & 1) &&
+				    !sv->svc[j].ready && sv->svc[j].state != SS_DONE)
+					blocked = 0;
+			if (s->state == SS_DOWN && s->held_down)
+				blocked = 1;
+			busy |= !blocked;
+		}
+		if (sv->phase == PH_RUN && !busy) {
+			/* Nothing runs and nothing can start: done. */
+			enter_stop(sv);
+		}
+	}
+	if (sv->phase == PH_STOP) {
+		for (k = sv->n - 1; k >= 0; k--) {
+			i = cs->order[k];
+			s = &sv->svc[i];
+			if (s->state == SS_DONE)
+				continue;
+			/* Stop it once everything that needs it is done. */
+			for (j = 0; j < sv->n; j++)
+				if (((cs->deps[j][i / 8] >> (i % 8)) & 1) &&
+				    sv->svc[j].state != SS_DONE)
+					break;
+			if (j == sv->n)
+				svc_event(sv, s, EV_STOP);
+		}
+		for (i = 0; i < sv->n && sv->svc[i].state == SS_DONE; i++)
+			;
+		if (i == sv->n)
+			enter_drain(sv);
+	}
+	if (sv->phase == PH_DRAIN) {
+		if (sv->noproc) {
+			/* Blind: the writer goes first, then waitpid tells. */
+			if (sv->lp.writer > 0)
+				lp_finish(&sv->lp, 1000);
+			if (none_left || reap(sv))
+				sv->phase = PH_EXIT;
+		} else if (leftovers(sv, 0, 0) <= 0)
+			sv->phase = PH_EXIT;
 	}
 }
 
-/*
- * Let the log writer drain and exit: closing our ends gives it EOF.  It
- * gets STOP_TIMEOUT (at least a second) if its stdout is stuck.
- */
-static void
-finish_logger(struct sv *s)
+/* init's exit status once everything is done. */
+static int
+exit_status(const struct sv *sv)
 {
-	long long deadline = now_ms() + (s->c->stop_timeout > 1000 ?
-	    s->c->stop_timeout : 1000), wait;
-	struct timespec ts;
-	sigset_t chld;
+	int st = 0, i;
 
-	logger_close(&s->lp);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	while (s->logger > 0 && waitpid(s->logger, NULL, WNOHANG) == 0) {
-		wait = deadline - now_ms();
-		if (wait <= 0) {
-			kill(s->logger, SIGKILL);
-			waitpid(s->logger, NULL, 0);
-			break;
-		}
-		ts.tv_sec = wait / 1000;
-		ts.tv_nsec = wait % 1000 * 1000000;
-		sigtimedwait(&chld, NULL, &ts);
+	if (sv->status_set)
+		st = sv->status;
+	else if (sv->n == 1)
+		st = sv->svc[0].ran ? sv->svc[0].last_status : 0;
+	else
+		for (i = 0; i < sv->n; i++)
+			if (sv->svc[i].ran && sv->svc[i].killed)
+				st = 128 + SIGKILL;
+	if (st >= 0 && st <= 255 && (sv->top->as_zero[st / 8] >> (st % 8)) & 1)
+		st = 0;
+	return st;
+}
+
+/* Settle the claim on NAME; -1 if another supervisor has it. */
+static int
+claim(struct sv *sv)
+{
+	const char *why = NULL;
+	pid_t owner;
+
+	sv->st.dirfd = sv->st.lockfd = -1;
+	if (*sv->top->pid_dir == '\0')
+		return 0;
+	if (st_claim(&sv->st, sv->top->pid_dir, sv->top->name, &why,
+	    &owner) < 0) {
+		if (owner > 0)
+			warnx("%s is already running as PID %d (%s/%s.%s); not "
+			    "starting another", sv->top->name, (int)owner,
+			    sv->top->pid_dir, sv->top->name, PF_SUPERVISOR);
+		else
+			warnx("%s is already running (%s/%s.%s is locked); not "
+			    "starting another", sv->top->name, sv->top->pid_dir,
+			    sv->top->name, PF_LOCK);
+		return -1;
+	}
+	if (sv->st.dirfd < 0 && why == st_pid_refused)
+		sv_log(sv, NULL, LV_WARN, "pid_file_refused", (struct field[]){
+		    FS("dir", sv->top->pid_dir), FS("name", sv->top->name),
+		    FS("error", strerror(errno)), FEND });
+	else if (sv->st.dirfd < 0)
+		sv_log(sv, NULL, LV_WARN, "pid_dir_unusable", (struct field[]){
+		    FS("dir", sv->top->pid_dir), FS("why", why),
+		    FS("error", strerror(errno)), FEND });
+	else if (sv->st.stale > 0)
+		sv_log(sv, NULL, LV_WARN, "stale_pid_file", (struct field[]){
+		    FN("pid", sv->st.stale), FS("dir", sv->top->pid_dir), FEND });
+	return 0;
+}
+
+/* The first run: what init needs before anything starts. */
+static int
+setup(struct sv *sv, const struct confset *cs, sigbits orig)
+{
+	struct wd_verdict v[SERVICES_MAX];
+	int i, watch = 0;
+
+	(void)v;
+	memset(sv, 0, sizeof(*sv));
+	sv->cs = cs;
+	sv->top = cs->top;
+	sv->n = cs->n;
+	sv->self = getpid();
+	sv->pid1 = sv->self == 1;
+	sv->env.mask = orig;
+	sv->env.ignored = sig_take_ignored();
+	sv->env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
+	sv->noproc = access("/proc/self/stat", R_OK) < 0;
+	sv->wall_start = (long long)time(NULL);
+	lp_init(&sv->lp, cs, sv->env.tty);
+	for (i = 0; i < sv->n; i++) {
+		if (svc_init(sv, &sv->svc[i], i) < 0)
+			return -1;
+		watch |= sv->svc[i].c->max_cpu_pct > 0 ||
+		    sv->svc[i].c->max_mem_mb > 0;
+	}
+	if (claim(sv) < 0)
+		return -1;
+	if (watch) {
+		if (wd_init(&sv->wd) < 0)
+			die(1, "cannot allocate the watchdog's process table");
+		sv->watching = 1;
+		sv->t[TS_TICK] = now_ms() + sv->top->check_interval;
+	}
+	if (sv->top->pdeathsig > 0)
+		prctl(PR_SET_PDEATHSIG, sv->top->pdeathsig);
+	if (!sv->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		sv_log(sv, NULL, LV_WARN, "subreaper_failed", (struct field[]){
+		    FS("error", strerror(errno)), FEND });
+	if (sv->lp.logging)
+		start_writer(sv);
+	sv_log(sv, NULL, LV_INFO, "started", (struct field[]){
+	    FS("version", INIT_VERSION), FN("pid", sv->self),
+	    FS("role", sv->pid1 ? "pid1" : "subreaper"),
+	    FS("config", cs->top->path != NULL ? cs->top->path : "-"),
+	    FN("services", sv->n), FEND });
+	st_save(sv);
+	return 0;
+}
+
+/* Poll every watched descriptor: exec status, READY_FD, probe output. */
+static void
+poll_fds(struct sv *sv)
+{
+	int i;
+
+	sv->io_pending = 0;
+	for (i = 0; i < sv->n; i++) {
+		svc_poll(sv, &sv->svc[i]);
+		health_read(&sv->svc[i]);
 	}
 }
 
 int
-sv_run(const struct conf *c, const sigset_t *orig)
+sv_run(const struct confset *cs, sigbits orig)
 {
-	struct sv s;
-	struct timespec ts;
-	const char *why;
-	char msg[256];
+	static struct sv sv;	/* large: keep it off the stack */
 	siginfo_t si;
 	long long t, wait;
-	int sig;
+	int none_left;
 
-	memset(&s, 0, sizeof(s));
-	s.c = c;
-	s.self = getpid();
-	s.pid1 = s.self == 1;
-	s.env.mask = *orig;
-	s.delay = c->restart_delay;
-	take_ignored(&s.env.ignored);
-	sig_blockable(&s.waitset);
-	s.env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
-	s.env.out = s.env.err = -1;
-	log_init(&s.log, c, 2, 0);
-	if (c->log_dir[0] != '\0') {
-		if (logger_pipes(&s.lp) < 0)
-			log_event(&s.log, LV_WARN, "log_pipes_failed",
-			    (struct field[]){ FS("error", strerror(errno)),
-			    FEND });
-		else
-			s.logging = 1;
-	}
-	s.wall_start = wall();
-	if (wd_init(&s.wd) < 0)
-		die(1, "cannot allocate the process table");
-	why = user_resolve(c, &s.env.cr, msg, sizeof(msg));
-	if (why != NULL) {
-		warnx("%s", why);
+	if (setup(&sv, cs, orig) < 0)
 		return 2;
-	}
-	if (claim_pidfile(&s) < 0)
-		return 2;
-	if (s.logging) {
-		log_init(&s.log, c, s.lp.wr[LG_EV], 1);
-		/* In a terminal the child keeps it: no capture. */
-		if (!s.env.tty) {
-			s.env.out = s.lp.wr[LG_OUT];
-			s.env.err = s.lp.wr[LG_ERR];
-		}
-		start_logger(&s);
-	}
-	if (!s.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		log_event(&s.log, LV_WARN, "subreaper_failed", (struct field[]){
-		    FS("error", strerror(errno)), FEND });
-	log_event(&s.log, LV_INFO, "started", (struct field[]){
-	    FS("version", INIT_VERSION), FN("pid", s.self),
-	    FS("role", s.pid1 ? "pid1" : "subreaper"),
-	    FS("config", c->path != NULL ? c->path : "-"), FEND });
-
-	start_child(&s);
-	/* Drained when no process but the log writer is left. */
-	while (s.state != ST_DRAINING || (reap(&s) == 0 && leftovers(&s))) {
-		t = next_deadline(&s);
-		wait = t == NEVER ? -1 : t - now_ms();
-		if (wait < 0 && t != NEVER)
+	advance(&sv, 0);
+	while (sv.phase != PH_EXIT) {
+		if (lp_drain(&sv.lp))
+			sv.t[TS_EVENTS] = now_ms() + 200;
+		t = nearest(&sv);
+		wait = t == 0 ? -1 : t - now_ms();
+		if (t != 0 && wait < 0)
 			wait = 0;
-		ts.tv_sec = wait / 1000;
-		ts.tv_nsec = (wait % 1000) * 1000000;
-		sig = sigtimedwait(&s.waitset, &si, t == NEVER ? NULL : &ts);
-		if (sig > 0)
-			on_signal(&s, &si);
-		reap(&s);
-		on_deadlines(&s);
+		if (sv.io_pending)
+			wait = 0;
+		memset(&si, 0, sizeof(si));
+		if (sig_wait(~0ULL, &si, wait) > 0)
+			on_signal(&sv, &si);
+		none_left = reap(&sv);
+		/* Exec status and READY_FD: cheap to look at every time. */
+		poll_fds(&sv);
+		deadlines(&sv);
+		advance(&sv, none_left);
 	}
-	if (s.pidfd >= 0) {
-		pid_remove(s.pidfd, c->name);
-		close(s.pidfd);
-	}
-	if (s.log.dropped > 0)
-		log_event(&s.log, LV_WARN, "events_dropped", (struct field[]){
-		    FN("count", s.log.dropped), FEND });
-	log_event(&s.log, LV_INFO, "exiting", (struct field[]){
-	    FN("status", s.status), FN("restarts", s.restarts), FEND });
-	if (s.logging)
-		finish_logger(&s);
-	return s.status;
+	sv.status = exit_status(&sv);
+	sv_log(&sv, NULL, LV_INFO, "exiting", (struct field[]){
+	    FN("status", sv.status), FN("restarts", sv.svc[0].restarts), FEND });
+	st_release(&sv.st);
+	lp_finish(&sv.lp, sv.top->stop_timeout > 1000 ? sv.top->stop_timeout :
+	    1000);
+	return sv.status;
 }

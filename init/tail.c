@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "logger.h"
 #include "tail.h"
 #include "util.h"
@@ -95,13 +95,27 @@ copy(int fd)
 }
 
 int
-tail_run(const struct conf *c, long long n, int follow)
+tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 {
 	char name[NAME_MAX_LEN + 32], next[NAME_MAX_LEN + 32];
 	long long offset = clock_offset();
+	const struct conf *c = &cs->svc[0];
 	struct stat st;
-	int dirfd, fd;
+	int dirfd, fd, i;
 
+	if (svc != NULL) {
+		for (i = 0; i < cs->n && strcmp(cs->svc[i].name, svc) != 0; i++)
+			;
+		if (i == cs->n) {
+			warnx("tail: no service named \"%s\" in the configuration",
+			    svc);
+			return 2;
+		}
+		c = &cs->svc[i];
+	} else if (cs->multi) {
+		warnx("tail: there are %d services: name the one to show", cs->n);
+		return 2;
+	}
 	if (c->log_dir[0] == '\0') {
 		warnx("tail: LOG_DIR is not set in %s: there are no log files",
 		    c->path);

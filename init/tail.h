@@ -4,7 +4,10 @@
 
 #include "conf.h"
 
-/* Print the last N lines of C's log; with FOLLOW, keep going across days. */
-int	tail_run(const struct conf *, long long, int);
+/*
+ * Print the last N lines of the log of service SVC of CS (NULL: the only
+ * one); with FOLLOW, keep going across days.
+ */
+int	tail_run(const struct confset *, const char *, long long, int);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "user.h"
 #include "util.h"
 
@@ -181,6 +181,7 @@ resolve(const struct conf *c, struct creds *cr, const char *pdb,
 	}
 	add(cr, cr->gid);
 	if (c->groups[0] != '\0') {
+		cr->groups_set = 1;
 		for (g = c->groups; *g != '\0'; g += strcspn(g, " ,")) {
 			g += strspn(g, " ,");
 			if (*g == '\0')

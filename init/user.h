@@ -9,6 +9,7 @@
 
 struct creds {
 	int	 set;			/* drop privileges in the child */
+	int	 groups_set;		/* GROUPS names them explicitly */
 	uid_t	 uid;
 	gid_t	 gid;
 	int	 ngroups;

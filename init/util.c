@@ -1,6 +1,7 @@
 /* Shared helpers: error messages, checked number parsing, clocks, I/O. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "util.h"
 
 static void
@@ -150,7 +151,7 @@ wall_clock(struct timespec *ts, long long offset)
 int
 mkdirs(const char *dir, int mode)
 {
-	char path[PATH_LEN];
+	char path[PATH_MAX];
 	char *p;
 
 	if (fmt(path, sizeof(path), "%s", dir) >= sizeof(path) - 1) {
@@ -290,4 +291,19 @@ fmt(char *buf, size_t size, const char *f, ...)
 		return 0;
 	}
 	return (size_t)n < size ? (size_t)n : size - 1;
+}
+
+void
+say(const char *f, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
+	if (n > 0)
+		write_all(1, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+		    sizeof(buf) - 1);
 }

@@ -48,6 +48,8 @@ long long now_ms(void);
 /* write(2) all of BUF, retrying on EINTR and short writes; 0 or -1. */
 int	write_all(int, const void *, size_t);
 
+/* printf to stdout (a client's output); lines longer than 4 KiB are cut. */
+void	say(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* snprintf that never overflows and returns the length actually stored. */
 size_t	fmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
 

@@ -1,25 +1,32 @@
 /*
- * Resource watchdog: CPU % and memory of init's process tree, per tick.
+ * Resource watchdog: CPU % and memory of each service's process tree.
  *
- * The tree is every process below init (the child, what it forked, what
- * called setsid, orphans reparented to init), not the log writer.  CPU is
- * the sum of utime+stime+cutime+cstime over the tree plus init's own
- * cutime+cstime: when a member exits, its reaper (a member, or init) adds
- * its time to cutime, so short-lived jobs cannot hide between ticks.  The
- * module only measures and returns a verdict; the loop acts on it.
+ * A service's tree is its main process and everything below it (also
+ * what called setsid), plus orphans re-parented to init that an earlier
+ * sample saw in it (with one service: every orphan).  Not the log writer
+ * nor health probes.  A service's CPU is
+ *     S = sum over its members of utime+stime+cutime+cstime
+ *       + the rusage of its members that init itself reaped,
+ * and its use between two samples is the growth of S: when a member
+ * reaps another, the time moves into the reaper's cutime and S stays
+ * put, so short-lived jobs cannot hide between samples.  A member that
+ * a sample missed although it already ran contributes nothing the first
+ * time it is seen (its past is not this interval's work).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "util.h"
 #include "watchdog.h"
 
 int
 wd_init(struct wd *w)
 {
-	memset(w, 0, sizeof(*w));
+	if (w->procs != NULL)
+		return 0;
 	w->procs = mem_get(PROCS_MAX * sizeof(*w->procs));
 	w->prev = mem_get(PROCS_MAX * sizeof(*w->prev));
 	w->val = mem_get(PROCS_MAX * sizeof(*w->val));
@@ -33,11 +40,10 @@ wd_init(struct wd *w)
 }
 
 void
-wd_reset(struct wd *w)
+wd_forget(struct wd_svc *s)
 {
-	w->base = 0;
-	w->over = 0;
-	w->nprev = 0;
+	s->base = 0;
+	s->over = 0;
 }
 
 static int
@@ -48,106 +54,199 @@ prev_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* CPU ticks P used since the last tick: all of them if P is new (or reused). */
-static unsigned long long
-delta(const struct wd *w, const struct pstat *p)
+static const struct wd_prev *
+prev_find(const struct wd *w, pid_t pid)
 {
-	unsigned long long t = p->utime + p->stime + p->cutime + p->cstime;
-	struct wd_prev key = { p->pid, 0, 0 }, *hit;
+	struct wd_prev key = { pid, 0, 0, 0 };
 
-	hit = bsearch(&key, w->prev, (size_t)w->nprev, sizeof(key), prev_cmp);
-	if (hit == NULL || hit->start != p->start || hit->ticks > t)
-		return t;
-	return t - hit->ticks;
+	return bsearch(&key, w->prev, (size_t)w->nprev, sizeof(key), prev_cmp);
 }
 
-/* Name the TOP_MAX largest of VAL over the tree into BUF. */
-static void
-top(const struct pstat *p, const long long *val, int n, const char *unit,
-    char *buf, size_t size)
+static unsigned long long
+ticks(const struct pstat *p)
 {
-	int used[TOP_MAX], k, i, best;
+	return p->utime + p->stime + p->cutime + p->cstime;
+}
+
+/* Boot time in clock ticks: the unit of /proc/PID/stat's start time. */
+static unsigned long long
+boot_ticks(long hz)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (unsigned long long)ts.tv_sec * (unsigned long long)hz +
+	    (unsigned long long)ts.tv_nsec * (unsigned long long)hz / 1000000000ULL;
+}
+
+int
+wd_judge_cpu(const struct conf *c, unsigned long long delta, long long dt_ms,
+    long hz, int *over, long long *pct)
+{
+	*pct = dt_ms > 0 ? (long long)(delta * 100000ULL /
+	    ((unsigned long long)hz * (unsigned long long)dt_ms)) : 0;
+	if (c->max_cpu_pct <= 0 || *pct <= c->max_cpu_pct) {
+		*over = 0;
+		return WD_NONE;
+	}
+	return ++*over >= c->cpu_breach_ticks ? WD_CPU : WD_NONE;
+}
+
+/* Name the TOP_MAX largest of VAL among service K's members into BUF. */
+static void
+top(const struct wd *w, int n, int k, const char *unit, char *buf,
+    size_t size)
+{
+	int used[TOP_MAX] = { 0 }, i, j, best, taken;
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (k = 0; k < TOP_MAX && k < n; k++) {
+	for (j = 0; j < TOP_MAX; j++) {
 		best = -1;
 		for (i = 0; i < n; i++) {
-			if ((k > 0 && i == used[0]) || (k > 1 && i == used[1]))
+			if (w->procs[i].svc != k)
 				continue;
-			if (best < 0 || val[i] > val[best])
+			for (taken = 0; taken < j && used[taken] != i; taken++)
+				;
+			if (taken < j)
+				continue;
+			if (best < 0 || w->val[i] > w->val[best])
 				best = i;
 		}
-		used[k] = best;
-		len += fmt(buf + len, size - len, "%s%d:%s:%lld%s", k ? "," : "",
-		    (int)p[best].pid, p[best].comm, val[best], unit);
+		if (best < 0)
+			break;
+		used[j] = best;
+		len += fmt(buf + len, size - len, "%s%d:%s:%lld%s", j ? "," : "",
+		    (int)w->procs[best].pid, w->procs[best].comm, w->val[best],
+		    unit);
 	}
 }
 
-void
-wd_tick(struct wd *w, const struct conf *c, pid_t root, pid_t skip,
-    long long now, struct wd_verdict *v)
+/* Which service process I counts for (its parents come first). */
+static int
+owner(const struct wd *w, const struct wd_scope *sc, int i)
 {
-	long long *val = w->val;
-	unsigned long long total = 0, d;
-	struct pstat self;
-	long long rss = 0, pss = 0, kb;
-	int n, i;
+	const struct pstat *p = &w->procs[i];
+	const struct wd_prev *was;
+	int k;
 
-	memset(v, 0, sizeof(*v));
-	v->cpu_pct = -1;
-	n = proc_tree(root, skip, w->procs, PROCS_MAX);
+	for (k = 0; k < sc->n; k++)
+		if (sc->main[k] == p->pid)
+			return k;
+	if (p->parent >= 0)
+		return w->procs[p->parent].svc;
+	/* A child of init that is no main process: an orphan. */
+	was = prev_find(w, p->pid);
+	if (was != NULL && was->start == p->start)
+		return was->svc;
+	return sc->n == 1 ? 0 : -1;
+}
+
+int
+wd_sample(struct wd *w, const struct wd_scope *sc, long long now,
+    struct wd_verdict *v)
+{
+	unsigned long long sum[SERVICES_MAX] = { 0 }, missed[SERVICES_MAX] = { 0 };
+	unsigned long long t, total, delta, at;
+	long long rss[SERVICES_MAX] = { 0 }, kb;
+	const struct wd_prev *was;
+	struct wd_svc *s;
+	int n, i, k;
+
+	if (wd_init(w) < 0)
+		return -1;
+	n = proc_tree(sc->self, sc->skip, sc->nskip, w->procs, PROCS_MAX);
 	if (n < 0)
-		n = 0;
-	v->nprocs = n;
-	if (proc_stat(root, &self) == 0)
-		total = self.cutime + self.cstime;
+		return -1;
+	at = boot_ticks(w->hz);
+	for (k = 0; k < sc->n; k++) {
+		memset(&v[k], 0, sizeof(v[k]));
+		v[k].cpu_pct = -1;
+	}
 	for (i = 0; i < n; i++) {
-		total += w->procs[i].utime + w->procs[i].stime +
-		    w->procs[i].cutime + w->procs[i].cstime;
-		rss += w->procs[i].rss * w->page_kb;
+		k = w->procs[i].svc = owner(w, sc, i);
+		t = ticks(&w->procs[i]);
+		was = prev_find(w, w->procs[i].pid);
+		if (was != NULL && was->start != w->procs[i].start)
+			was = NULL;
+		/* For "top": this interval's share of each process. */
+		w->val[i] = (long long)(was != NULL ? (t > was->ticks ?
+		    t - was->ticks : 0) : w->procs[i].start >= w->at_ticks ? t : 0);
+		if (k < 0)
+			continue;
+		sum[k] += t;
+		if (was == NULL && w->procs[i].start < w->at_ticks)
+			missed[k] += t;
+		rss[k] += w->procs[i].rss * w->page_kb;
+		v[k].nprocs++;
 	}
-	v->mem_mb = v->rss_mb = rss / 1024;
-
-	if (w->base && now > w->at) {
-		d = total > w->total ? total - w->total : 0;
-		v->cpu_pct = (long long)(d * 100000ULL /
-		    ((unsigned long long)w->hz * (unsigned long long)(now - w->at)));
-	}
-	if (c->max_cpu_pct > 0 && v->cpu_pct > c->max_cpu_pct) {
-		if (++w->over >= c->cpu_breach_ticks) {
-			for (i = 0; i < n; i++)
-				val[i] = (long long)delta(w, &w->procs[i]) *
-				    100000 / (w->hz * (now - w->at));
-			v->kind = WD_CPU;
-			top(w->procs, val, n, "%", v->top, sizeof(v->top));
+	for (k = 0; k < sc->n; k++) {
+		s = &sc->svc[k];
+		total = sum[k] + s->reaped;
+		v[k].mem_mb = v[k].rss_mb = rss[k] / 1024;
+		if (s->base && now > s->at) {
+			delta = total > s->total + missed[k] ?
+			    total - s->total - missed[k] : 0;
+			v[k].kind = wd_judge_cpu(sc->conf[k], delta, now - s->at,
+			    w->hz, &s->over, &v[k].cpu_pct);
+			if (v[k].kind == WD_CPU) {
+				for (i = 0; i < n; i++)
+					w->val[i] = w->val[i] * 100000 /
+					    (w->hz * (now - s->at));
+				top(w, n, k, "%", v[k].top, sizeof(v[k].top));
+			}
 		}
-	} else
-		w->over = 0;
-
-	/* Summed RSS counts shared pages once per process: confirm with PSS. */
-	if (v->kind == WD_NONE && c->max_mem_mb > 0 &&
-	    v->mem_mb > c->max_mem_mb) {
+		s->total = total;
+		s->at = now;
+		s->base = 1;
+		/* Summed RSS counts shared pages once per process: confirm with PSS. */
+		if (v[k].kind != WD_NONE || sc->conf[k]->max_mem_mb <= 0 ||
+		    v[k].mem_mb <= sc->conf[k]->max_mem_mb)
+			continue;
+		rss[k] = 0;
 		for (i = 0; i < n; i++) {
+			if (w->procs[i].svc != k)
+				continue;
 			kb = proc_pss(w->procs[i].pid);
-			val[i] = (kb >= 0 ? kb : w->procs[i].rss * w->page_kb) / 1024;
-			pss += kb >= 0 ? kb : w->procs[i].rss * w->page_kb;
+			if (kb < 0)
+				kb = w->procs[i].rss * w->page_kb;
+			w->val[i] = kb / 1024;
+			rss[k] += kb;
 		}
-		v->mem_mb = pss / 1024;
-		if (v->mem_mb > c->max_mem_mb) {
-			v->kind = WD_MEM;
-			top(w->procs, val, n, "MB", v->top, sizeof(v->top));
+		v[k].mem_mb = rss[k] / 1024;
+		if (v[k].mem_mb > sc->conf[k]->max_mem_mb) {
+			v[k].kind = WD_MEM;
+			top(w, n, k, "MB", v[k].top, sizeof(v[k].top));
 		}
 	}
-
 	for (i = 0; i < n; i++) {
 		w->prev[i].pid = w->procs[i].pid;
+		w->prev[i].svc = w->procs[i].svc;
 		w->prev[i].start = w->procs[i].start;
-		w->prev[i].ticks = w->procs[i].utime + w->procs[i].stime +
-		    w->procs[i].cutime + w->procs[i].cstime;
+		w->prev[i].ticks = ticks(&w->procs[i]);
 	}
+	qsort(w->prev, (size_t)n, sizeof(*w->prev), prev_cmp);
 	w->nprev = n;
-	w->total = total;
-	w->at = now;
-	w->base = 1;
+	w->at_ticks = at;
+	return 0;
+}
+
+void
+wd_reaped(struct wd *w, const struct wd_scope *sc, pid_t pid,
+    unsigned long long t)
+{
+	const struct wd_prev *was;
+	int k;
+
+	for (k = 0; k < sc->n; k++)
+		if (sc->main[k] == pid)
+			break;
+	if (k == sc->n && w->prev != NULL) {
+		was = prev_find(w, pid);
+		k = was != NULL ? was->svc : -1;
+	}
+	if (k == sc->n || k < 0)
+		k = sc->n == 1 ? 0 : -1;
+	if (k >= 0)
+		sc->svc[k].reaped += t;
 }

@@ -8,11 +8,11 @@ FUZZ_FLAGS	?=
 FUZZ_DIR	:= build/fuzz
 FUZZ_BIN	:= $(FUZZ_DIR)/conf_fuzz
 FUZZ_SRC	:= tests/fuzz/conf_fuzz.c
-FUZZ_PARSER	:= init/conf.c init/util.c init/sig.c
+FUZZ_PARSER	:= init/conf.c init/util.c init/sig.c init/probe.c
 FUZZ_IGNORE	:= tests/fuzz/coverage-ignore.txt
 FUZZ_DEPS	:= $(FUZZ_SRC) $(FUZZ_PARSER) $(wildcard init/*.h) $(FUZZ_IGNORE)
 # -fno-inline keeps distance() a function of its own, so FUZZ_IGNORE applies.
-FUZZ_CFLAGS	:= $(STD) $(WARN) -Iinit -g -O1 -fno-omit-frame-pointer -fno-inline \
+FUZZ_CFLAGS	:= $(STD) $(WARN) -iquote init -g -O1 -fno-omit-frame-pointer -fno-inline \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		   -fsanitize-coverage-ignorelist=$(FUZZ_IGNORE)
 # One process (-jobs/-workers unset); max_len leaves room for the seeds
@@ -78,7 +78,7 @@ endif
 
 $(VG_BIN): tests/fuzz/driver.c $(FUZZ_DEPS)
 	@mkdir -p $(VG_DIR)
-	$(VG_CC) $(STD) $(WARN) -Iinit -g -O0 $(CFLAGS) -o $@ tests/fuzz/driver.c $(FUZZ_SRC) $(FUZZ_PARSER)
+	$(VG_CC) $(STD) $(WARN) -iquote init -g -O0 $(CFLAGS) -o $@ tests/fuzz/driver.c $(FUZZ_SRC) $(FUZZ_PARSER)
 
 # The plain (unsanitized) parser under valgrind over every seed and
 # regression input; errors and leaks of any kind fail.

@@ -94,9 +94,10 @@ bad_bytes() {
 	run "$INIT" check "$T/missing.conf"
 	assert_failure 2
 	assert_output --partial "$T/missing.conf: cannot open: No such file or directory"
+	# A directory is a directory of services: this one holds none.
 	run "$INIT" check "$T"
 	assert_failure 2
-	assert_output --partial "$T: is not a regular file"
+	assert_output --partial "$T: holds no .conf file besides init.conf"
 	mkfifo "$T/fifo"
 	run timeout 5 "$INIT" check "$T/fifo"
 	assert_failure 2

@@ -8,6 +8,8 @@ load '/usr/lib/bats/bats-assert/load'
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 INIT=${INIT_BIN:-$ROOT/build/init}
+# Not for init: it warns about INIT_* variables that name no setting.
+export -n INIT_BIN
 FIX=$ROOT/build/fixtures
 WORKER=$ROOT/build/worker
 

@@ -89,8 +89,8 @@ script() {
 	EOF
 	with LOG_LEVEL=error
 	start_init start "$T/c.conf"
-	wait_until 20 grep -q '^logger_pid=[1-9]' "$T/run/app.state"
-	lpid=$(sed -n 's/^logger_pid=//p' "$T/run/app.state")
+	wait_until 20 grep -q '^log_writer_pid=[1-9]' "$T/run/app.state"
+	lpid=$(sed -n 's/^log_writer_pid=//p' "$T/run/app.state")
 	wait_until 30 eval '[ "$(stat -c %s "$T/out")" -ge 30000001 ]'
 	hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$lpid/status")
 	wait_init
@@ -196,11 +196,11 @@ script() {
 	while :; do i=$((i + 1)); echo "n $i"; sleep 0.05; done
 	EOF
 	start_init start "$T/c.conf"
-	wait_until 20 grep -q '^logger_pid=[1-9]' "$T/run/app.state"
-	lpid=$(sed -n 's/^logger_pid=//p' "$T/run/app.state")
+	wait_until 20 grep -q '^log_writer_pid=[1-9]' "$T/run/app.state"
+	lpid=$(sed -n 's/^log_writer_pid=//p' "$T/run/app.state")
 	kill -KILL "$lpid"
-	wait_until 20 file_has "$T/err" event=logger_exited
-	wait_until 20 eval '! grep -q "^logger_pid=$lpid\$" "$T/run/app.state"'
+	wait_until 20 file_has "$T/err" event=log_writer_exited
+	wait_until 20 eval '! grep -q "^log_writer_pid=$lpid\$" "$T/run/app.state"'
 	sleep 0.5
 	mark=$(grep -c '^n ' "$T/out")
 	wait_until 20 grep -q "line=\"n $((mark + 5))\"" "$(logfile)"
@@ -279,8 +279,8 @@ script() {
 	"$INIT" start "$T/c.conf" >"$T/fifo" 2>"$T/err" &
 	LAUNCH_PID=$!
 	INIT_PID=$LAUNCH_PID
-	wait_until 10 grep -q '^logger_pid=[1-9]' "$T/run/app.state"
-	lpid=$(sed -n 's/^logger_pid=//p' "$T/run/app.state")
+	wait_until 10 grep -q '^log_writer_pid=[1-9]' "$T/run/app.state"
+	lpid=$(sed -n 's/^log_writer_pid=//p' "$T/run/app.state")
 	child=$(sed -n 's/^child_pid=//p' "$T/run/app.state")
 	sleep 2
 	# The child sits blocked in write(2) on its full pipe, and so does the

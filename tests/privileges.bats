@@ -75,7 +75,19 @@ ids() {
 @test "a USER switch that is not allowed fails the child with 126 and a message" {
 	run setpriv --reuid=65534 --regid=65534 --clear-groups env INIT_USER=0 "$INIT" -- /bin/true
 	assert_failure 126
-	assert_output --partial "cannot switch to USER for /bin/true: Operation not permitted"
+	assert_output --partial "cannot set the supplementary groups (of USER in /etc/group, or GROUPS: that needs root) for /bin/true: Operation not permitted"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups env INIT_USER=0 INIT_GROUPS=65534 "$INIT" -- /bin/true
+	assert_failure 126
+	assert_output --partial "Operation not permitted"
+}
+
+@test "USER naming init's own non-root user needs no privilege" {
+	run setpriv --reuid=65534 --regid=65534 --clear-groups env INIT_USER=65534 "$INIT" -- /usr/bin/id -u
+	assert_success
+	assert_output 65534
+	run setpriv --reuid=65534 --regid=65534 --clear-groups env INIT_USER=65534:65534 "$INIT" -- /usr/bin/id -g
+	assert_success
+	assert_output 65534
 }
 
 @test "as root, a config file writable by others is refused" {

@@ -102,7 +102,7 @@ print_into(const struct conf *c, char *buf)
 	if (ftruncate(out_fd, 0) < 0 || lseek(out_fd, 0, SEEK_SET) < 0 ||
 	    dup2(out_fd, 1) < 0)
 		fail("redirect fd 1");
-	conf_print(c);
+	conf_print(c, PRINT_ALL);
 	if (dup2(keep_out, 1) < 0)
 		fail("restore fd 1");
 	while ((n = pread(out_fd, buf + len, OUT_MAX - 1 - len, (off_t)len)) > 0)
@@ -121,7 +121,7 @@ load_quiet(struct conf *c, int mode, const char *path, char **argv)
 
 	if (dup2(devnull, 2) < 0)
 		fail("redirect fd 2");
-	n = conf_load(c, mode, path, argv);
+	n = conf_load(c, mode, path, NULL, 0, argv);
 	if (dup2(keep_err, 2) < 0)
 		fail("restore fd 2");
 	return n;
@@ -173,8 +173,9 @@ check_argv(char **words)
 	if (conf.argv != words)
 		fail("conf_load did not keep the command given after --");
 	/* Longer than the buffer: cut short, and so not checked. */
-	if (strlen(conf.command) < sizeof(conf.command) - 1) {
-		if (conf_split(conf.command, again, buf) != NULL)
+	if (strlen(conf.command) < CONF_LINE_MAX) {
+		if (conf_split(conf.command, again, ARGV_MAX, buf,
+		    sizeof(buf)) != NULL)
 			fail("the COMMAND built from argv does not split");
 		for (i = 0; words[i] != NULL && again[i] != NULL; i++)
 			if (strcmp(words[i], again[i]) != 0)
@@ -220,7 +221,7 @@ check_split(const uint8_t *data, size_t size)
 		fail("malloc");
 	memcpy(s, data, len);
 	s[len] = '\0';
-	if (conf_split(s, words, buf) == NULL) {
+	if (conf_split(s, words, ARGV_MAX, buf, CONF_LINE_MAX + 1) == NULL) {
 		for (n = 0; n <= ARGV_MAX && words[n] != NULL; n++)
 			if (words[n] < buf || words[n] > buf + CONF_LINE_MAX ||
 			    strlen(words[n]) > (size_t)(buf + CONF_LINE_MAX - words[n]))
@@ -282,7 +283,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put_file(in_fd, data, size);
 	if (load_quiet(&conf, MODE_START, in_path, NULL) != 0)
 		return 0;
-	if (conf.argv == NULL || conf.argv[0] == NULL || conf.name[0] == '\0')
+	if (conf.argv == NULL || conf.argv[0] == NULL || conf.name == NULL ||
+	    conf.name[0] == '\0')
 		fail("conf_load: success without a command or a name");
 	if (conf.restart_delay_max < conf.restart_delay)
 		fail("conf_load: RESTART_DELAY_MAX < RESTART_DELAY accepted");

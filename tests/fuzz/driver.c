@@ -55,9 +55,9 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		dup2(devnull, 1);
 		dup2(devnull, 2);
-		n = conf_load(&conf, MODE_START, argv[i], NULL);
+		n = conf_load(&conf, MODE_START, argv[i], NULL, 0, NULL);
 		if (n == 0)
-			conf_print(&conf);
+			conf_print(&conf, PRINT_ALL);
 		dup2(keep_out, 1);
 		dup2(keep_err, 2);
 		len = slurp(argv[i], buf);

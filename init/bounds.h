@@ -1,0 +1,29 @@
+/*
+ * Fixed limits, in one place: PID 1 allocates nothing in its loop.  Sizes
+ * of system objects (paths, pipe writes) come from the system's
+ * <limits.h>: PATH_MAX, PIPE_BUF.
+ */
+#ifndef INIT_BOUNDS_H
+#define INIT_BOUNDS_H
+
+#define INIT_VERSION	"0.2.0"
+
+#define CONF_FILE_MAX	(1024 * 1024)	/* a config file larger than this is refused */
+#define CONF_LINE_MAX	4096		/* bytes in one line, without the newline */
+#define CONF_ERR_MAX	50		/* problems reported before giving up */
+#define CONF_ARENA	(8 * 1024 * 1024)	/* strings of every service (virtual) */
+#define SERVICES_MAX	64		/* .conf files in one directory */
+#define NAME_MAX_LEN	64		/* NAME names files: keep it short */
+#define ARGV_MAX	256		/* words in COMMAND */
+#define ENV_MAX		64		/* ENV_<NAME> keys of one service */
+#define GROUPS_MAX	64		/* supplementary groups of USER */
+#define HISTORY_MAX	1000		/* restart times: MAX_RESTARTS at most */
+#define EVENT_MAX	4096		/* one event record: PIPE_BUF, one atomic write */
+#define EVQ_MAX		(64 * 1024)	/* events waiting for a blocked output */
+#define LOG_LINE_MAX	(16 * 1024)	/* longer child lines go out in parts */
+#define LOG_READ_MAX	(64 * 1024)	/* one read from the child's pipe */
+#define PROCS_MAX	8192		/* processes one watchdog sample looks at */
+#define TOP_MAX		3		/* processes named in a watchdog breach */
+#define PROBE_MSG_MAX	200		/* a health probe's one-line result */
+
+#endif

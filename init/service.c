@@ -1,0 +1,577 @@
+/*
+ * One supervised program as a state machine: actions[state][event] says
+ * what each event does in each state (s6-supervise's table is the model);
+ * an empty cell means "ignored".  What follows the end of a run is one
+ * pure function, decide(), kept apart so it can be tested alone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "service.h"
+#include "supervise.h"
+#include "util.h"
+
+static const char *const state_names[SS_N] = {
+	"down", "starting", "running", "stopping", "cooldown", "done"
+};
+
+const char *
+svc_state_name(const struct service *s)
+{
+	return state_names[s->state];
+}
+
+unsigned long
+restarts_recent(const long long *history, unsigned long cap,
+    unsigned long restarts, long long now, long long window)
+{
+	unsigned long i, n = restarts < cap ? restarts : cap;
+
+	for (i = 0; i < n; i++)
+		if (now - history[(restarts - 1 - i) % cap] >= window)
+			break;
+	return i;
+}
+
+int
+decide(const struct conf *c, const struct run_end *r, long long *wait,
+    long long *delay)
+{
+	long long d;
+
+	if (r->want_down)
+		return V_STOPPED;
+	if (c->type == TYPE_ONESHOT && !r->failed && conf_success(c, r->status))
+		return V_SUCCESS;
+	if (c->restart_policy == RESTART_NEVER ||
+	    (c->restart_policy == RESTART_ON_FAILURE && !r->failed &&
+	    conf_success(c, r->status)))
+		return V_EXITED;
+	if (c->max_restarts > 0 && (long long)r->recent >= c->max_restarts)
+		return V_GIVE_UP;
+	/* A run longer than the longest delay was not a crash loop. */
+	d = r->runtime > c->restart_delay_max ? c->restart_delay : *delay;
+	*wait = d;
+	/* Back-off doubles from a floor: 0 doubled would stay 0. */
+	d = d < BACKOFF_FLOOR ? BACKOFF_FLOOR : d * 2;
+	*delay = d > c->restart_delay_max ? c->restart_delay_max : d;
+	return V_RESTART;
+}
+
+static long long
+wall(void)
+{
+	return (long long)time(NULL);
+}
+
+void
+svc_signal(struct sv *sv, struct service *s, int sig)
+{
+	(void)sv;
+	if (s->pid <= 0)
+		return;
+	/* The group exists once the program runs: hold signals until then. */
+	if (s->statusfd >= 0 && sig != SIGKILL) {
+		s->held |= SIGBIT(sig);
+		return;
+	}
+	if (!s->c->kill_group || (kill(-s->pid, sig) < 0 && errno == ESRCH))
+		kill(s->pid, sig);
+	if (s->jobstopped && sig != SIGCONT && sig != SIGKILL) {
+		if (s->c->kill_group)
+			kill(-s->pid, SIGCONT);
+		kill(s->pid, SIGCONT);
+	}
+}
+
+/* Arm or clear the service's deadline T. */
+static void
+arm(struct service *s, int t, long long at)
+{
+	s->t[t] = at;
+}
+
+/* O_ASYNC: readiness of FD arrives as SIGIO with si_code POLL_*. */
+static void
+watch(struct sv *sv, int fd)
+{
+	fcntl(fd, F_SETOWN, sv->self);
+	fcntl(fd, F_SETSIG, SIGIO);
+	fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* A start that could not even fork: a run that failed at once. */
+static void end_run(struct sv *, struct service *, int, int, int);
+
+static void
+start(struct sv *sv, struct service *s)
+{
+	struct spawn_io io = { -1, -1, -1 };
+	int rp[2] = { -1, -1 };
+
+	arm(s, T_RESTART, 0);
+	s->want_down = 0;
+	s->done_why = DONE_NO;
+	s->ready = s->killed = s->jobstopped = 0;
+	s->stopping_why = WHY_NONE;
+	s->held = 0;
+	s->exec_err.stage = SPAWN_OK;
+	lp_streams(&sv->lp, s->idx, &io.out, &io.err);
+	if (s->c->ready_fd >= 0) {
+		if (pipe2(rp, O_CLOEXEC) < 0)
+			sv_log(sv, s, LV_WARN, "ready_fd_failed", (struct field[]){
+			    FS("error", strerror(errno)), FEND });
+		else {
+			io.ready = rp[1];
+			s->readyfd = rp[0];
+			watch(sv, s->readyfd);
+		}
+	}
+	s->start_ms = now_ms();
+	s->start_wall = wall();
+	s->pid = spawn(s->c, s->c->argv, &s->cr, &sv->env, &io, &s->statusfd);
+	close_fd(&rp[1]);
+	if (s->pid < 0) {
+		sv_log(sv, s, LV_ERROR, "spawn_failed", (struct field[]){
+		    FS("error", strerror(errno)), FEND });
+		s->pid = 0;
+		close_fd(&s->readyfd);
+		end_run(sv, s, 1, -1, 0);
+		return;
+	}
+	/* Before the program can write: its output comes after this line. */
+	sv_log(sv, s, LV_INFO, "child_started", (struct field[]){
+	    FN("pid", s->pid), FS("command", s->c->command),
+	    FN("restarts", s->restarts), FEND });
+	s->state = SS_STARTING;
+	watch(sv, s->statusfd);
+	wd_forget(&sv->wdsvc[s->idx]);
+	sv_saved(sv, s);
+	svc_poll(sv, s);
+}
+
+/*
+ * The program runs: its group exists, so the held signals go out (also
+ * when a stop came first); ready now unless READY_FD or a health check
+ * will say so.
+ */
+static void
+ran(struct sv *sv, struct service *s)
+{
+	sigbits held = s->held;
+	int sig;
+
+	close_fd(&s->statusfd);
+	if (s->state == SS_STARTING)
+		s->state = SS_UP;
+	s->held = 0;
+	for (sig = 1; sig <= SIG_MAX; sig++)
+		if (held & SIGBIT(sig))
+			svc_signal(sv, s, sig);
+	if (s->state != SS_UP)
+		return;
+	if (s->readyfd < 0 && s->c->probe == PROBE_NONE_KIND)
+		s->ready = 1;
+	health_start(sv, s);
+	sv_saved(sv, s);
+}
+
+static void
+exec_failed(struct sv *sv, struct service *s)
+{
+	char msg[CONF_LINE_MAX + 128];
+
+	close_fd(&s->statusfd);
+	fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
+	    s->c->argv[0], strerror(s->exec_err.err));
+	sv_log(sv, s, LV_ERROR, "exec_failed", (struct field[]){
+	    FN("pid", s->pid), FS("error", msg), FEND });
+}
+
+/* Ask the run to stop for WHY: its stop signal now, SIGKILL later. */
+static void
+stop_run(struct sv *sv, struct service *s, int why)
+{
+	int sig = why == WHY_REQUEST && sv->stop_sig != 0 ? sv->stop_sig :
+	    s->c->stop_signal;
+
+	if (s->state == SS_STOPPING)
+		return;
+	s->stopping_why = why;
+	s->state = SS_STOPPING;
+	health_stop(sv, s);
+	svc_signal(sv, s, sig);
+	arm(s, T_KILL, now_ms() + s->c->stop_timeout);
+	sv_saved(sv, s);
+}
+
+static void
+on_stop(struct sv *sv, struct service *s)
+{
+	s->want_down = 1;
+	stop_run(sv, s, WHY_REQUEST);
+}
+
+static void
+on_restart(struct sv *sv, struct service *s)
+{
+	stop_run(sv, s, WHY_RESTART);
+}
+
+static void
+on_breach(struct sv *sv, struct service *s)
+{
+	/* The caller put WHY_CPU or WHY_MEM in stopping_why. */
+	int why = s->stopping_why;
+
+	s->stopping_why = WHY_NONE;
+	stop_run(sv, s, why);
+}
+
+static void
+on_unhealthy(struct sv *sv, struct service *s)
+{
+	stop_run(sv, s, WHY_UNHEALTHY);
+}
+
+static void
+on_kill(struct sv *sv, struct service *s)
+{
+	arm(s, T_KILL, 0);
+	s->killed = 1;
+	sv_log(sv, s, LV_WARN, "stop_escalated", (struct field[]){
+	    FN("pid", s->pid), FS("signal", "KILL"),
+	    FN("after_ms", s->c->stop_timeout), FEND });
+	if (s->c->kill_group)
+		kill(-s->pid, SIGKILL);
+	kill(s->pid, SIGKILL);
+}
+
+/* Between runs, init's own group holds the terminal: ^C then stops init. */
+static void
+take_terminal(struct sv *sv, struct service *s)
+{
+	if (sv->env.tty && tcgetpgrp(0) == s->pid)
+		tcsetpgrp(0, getpgrp());
+}
+
+/*
+ * The run ended with raw wait status WS (or, if CODE >= 0, never ran and
+ * counts as CODE).  Report it, then decide what follows.
+ */
+static void
+end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
+{
+	long long runtime = now_ms() - s->start_ms, wait = 0;
+	struct run_end r;
+	const char *reason = "exit";
+	char b[16];
+	int sig = 0, raw, v, failed = 0;
+
+	if (reaped && WIFSIGNALED(ws)) {
+		sig = WTERMSIG(ws);
+		raw = 128 + sig;
+		reason = s->killed ? "stop_timeout" : "signal";
+	} else
+		raw = reaped ? WEXITSTATUS(ws) : code;
+	r.status = raw;
+	if (!reaped) {
+		reason = "spawn_failed";
+		failed = 1;
+	} else if (s->exec_err.stage != SPAWN_OK)
+		reason = "exec_failed";
+	else if (s->stopping_why == WHY_CPU || s->stopping_why == WHY_MEM) {
+		/* Like the kernel's OOM killer: a watchdog kill reads as SIGKILL. */
+		reason = s->stopping_why == WHY_CPU ? "watchdog_cpu" :
+		    "watchdog_mem";
+		r.status = 128 + SIGKILL;
+		failed = 1;
+	} else if (s->stopping_why == WHY_UNHEALTHY) {
+		reason = "unhealthy";
+		r.status = raw != 0 ? raw : 1;
+		failed = 1;
+	} else if ((s->stopping_why == WHY_REQUEST ||
+	    s->stopping_why == WHY_RESTART) && !s->killed)
+		reason = "stopped";
+	if (reaped) {
+		lp_flush(&sv->lp, s->idx);
+		if (sig != 0)
+			sv_log(sv, s, LV_INFO, "child_exited", (struct field[]){
+			    FN("pid", s->pid), FS("signal", sig_name(sig, b, 16)),
+			    FN("status", r.status), FN("runtime_ms", runtime),
+			    FS("reason", reason), FEND });
+		else
+			sv_log(sv, s, LV_INFO, "child_exited", (struct field[]){
+			    FN("pid", s->pid), FN("code", raw),
+			    FN("status", r.status), FN("runtime_ms", runtime),
+			    FS("reason", reason), FEND });
+		take_terminal(sv, s);
+	}
+	close_fd(&s->statusfd);
+	close_fd(&s->readyfd);
+	health_stop(sv, s);
+	arm(s, T_KILL, 0);
+	s->pid = 0;
+	s->ran = 1;
+	s->ready = 0;
+	s->jobstopped = 0;
+	s->last_status = r.status;
+	s->last_code = sig != 0 ? -1 : raw;
+	s->last_sig = sig;
+	s->last_reason = reason;
+	/* In a terminal, ^C or ^\ (or a 130 after one) means the user wants out. */
+	if (sv->env.tty && (sig == SIGINT || sig == SIGQUIT ||
+	    (sig == 0 && raw == 130)))
+		s->want_down = 1;
+	if (s->stopping_why == WHY_RESTART && !s->want_down) {
+		/* `init restart`: at once, and not counted as a crash. */
+		sv_log(sv, s, LV_INFO, "restarting", (struct field[]){
+		    FN("status", r.status), FEND });
+		start(sv, s);
+		return;
+	}
+	r.failed = failed;
+	r.want_down = s->want_down;
+	r.runtime = runtime;
+	r.recent = s->history == NULL ? 0 : restarts_recent(s->history,
+	    (unsigned long)s->c->max_restarts, s->restarts, now_ms(),
+	    s->c->restart_window);
+	v = decide(s->c, &r, &wait, &s->delay);
+	s->stopping_why = WHY_NONE;
+	if (v == V_RESTART) {
+		s->state = SS_COOLDOWN;
+		arm(s, T_RESTART, now_ms() + wait);
+		sv_saved(sv, s);
+		sv_log(sv, s, LV_INFO, "restart_scheduled", (struct field[]){
+		    FN("delay_ms", wait), FN("restarts", s->restarts + 1),
+		    FN("status", r.status), FEND });
+		return;
+	}
+	if (v == V_GIVE_UP)
+		sv_log(sv, s, LV_ERROR, "give_up", (struct field[]){
+		    FN("restarts", r.recent), FN("window_ms", s->c->restart_window),
+		    FN("status", r.status), FEND });
+	else if (v == V_EXITED)
+		sv_log(sv, s, LV_DEBUG, "no_restart", (struct field[]){
+		    FN("status", r.status), FEND });
+	s->done_why = v == V_GIVE_UP ? DONE_GAVE_UP : v == V_SUCCESS ?
+	    DONE_SUCCESS : v == V_STOPPED ? DONE_STOPPED : DONE_EXITED;
+	if (v == V_SUCCESS)
+		s->ready = 1;
+	s->state = SS_DONE;
+	sv_saved(sv, s);
+	sv_done(sv, s);
+}
+
+static void
+on_exit_ev(struct sv *sv, struct service *s)
+{
+	/* The exec status may not have been read yet: it is there by now. */
+	if (s->statusfd >= 0)
+		svc_poll(sv, s);
+	end_run(sv, s, 0, s->wstatus, 1);
+}
+
+/*
+ * Stopped by job control (^Z).  In a terminal started from a shell, init
+ * suspends too, as one job; otherwise nobody else would resume it.
+ */
+static void
+on_jobstop(struct sv *sv, struct service *s)
+{
+	char b[16];
+	int sig = WSTOPSIG(s->wstatus);
+
+	s->jobstopped = 1;
+	sv_log(sv, s, LV_INFO, "child_stopped", (struct field[]){
+	    FN("pid", s->pid), FS("signal", sig_name(sig, b, 16)), FEND });
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return;
+	if (sv->env.tty && !sv->pid1) {
+		tcsetpgrp(0, getpgrp());
+		kill(sv->self, SIGSTOP);
+		if (tcgetpgrp(0) == getpgrp())
+			tcsetpgrp(0, s->pid);
+	}
+	kill(-s->pid, SIGCONT);
+	kill(s->pid, SIGCONT);
+	s->jobstopped = 0;
+	sv_log(sv, s, LV_INFO, "child_resumed", (struct field[]){
+	    FN("pid", s->pid), FEND });
+}
+
+static void
+on_start(struct sv *sv, struct service *s)
+{
+	start(sv, s);
+}
+
+static void
+on_restart_due(struct sv *sv, struct service *s)
+{
+	long long now = now_ms();
+
+	if (s->history != NULL)
+		s->history[s->restarts % (unsigned long)s->c->max_restarts] = now;
+	s->restarts++;
+	start(sv, s);
+}
+
+/* Stop for good while not running: done, with the last run's status. */
+static void
+on_stop_idle(struct sv *sv, struct service *s)
+{
+	arm(s, T_RESTART, 0);
+	s->want_down = 1;
+	s->state = SS_DONE;
+	s->done_why = DONE_STOPPED;
+	sv_saved(sv, s);
+	sv_done(sv, s);
+}
+
+static void
+on_restart_idle(struct sv *sv, struct service *s)
+{
+	start(sv, s);
+}
+
+typedef void (*action)(struct sv *, struct service *);
+
+static const action actions[SS_N][EV_N] = {
+	[SS_DOWN] = {
+		[EV_START] = on_start,
+		[EV_STOP] = on_stop_idle,
+		[EV_RESTART] = on_restart_idle,
+	},
+	[SS_STARTING] = {
+		[EV_RAN] = ran,
+		[EV_EXECFAIL] = exec_failed,
+		[EV_EXIT] = on_exit_ev,
+		[EV_JOBSTOP] = on_jobstop,
+		[EV_STOP] = on_stop,
+		[EV_RESTART] = on_restart,
+		[EV_BREACH] = on_breach,
+		[EV_T_KILL] = on_kill,
+	},
+	[SS_UP] = {
+		[EV_EXIT] = on_exit_ev,
+		[EV_JOBSTOP] = on_jobstop,
+		[EV_STOP] = on_stop,
+		[EV_RESTART] = on_restart,
+		[EV_BREACH] = on_breach,
+		[EV_UNHEALTHY] = on_unhealthy,
+	},
+	[SS_STOPPING] = {
+		[EV_RAN] = ran,
+		[EV_EXECFAIL] = exec_failed,
+		[EV_EXIT] = on_exit_ev,
+		[EV_JOBSTOP] = on_jobstop,
+		[EV_STOP] = on_stop,
+		[EV_T_KILL] = on_kill,
+	},
+	[SS_COOLDOWN] = {
+		[EV_STOP] = on_stop_idle,
+		[EV_RESTART] = on_restart_idle,
+		[EV_T_RESTART] = on_restart_due,
+	},
+	[SS_DONE] = {
+		[EV_START] = on_restart_idle,
+		[EV_RESTART] = on_restart_idle,
+	},
+};
+
+void
+svc_event(struct sv *sv, struct service *s, enum svevent ev)
+{
+	action a = actions[s->state][ev];
+
+	if (a != NULL)
+		a(sv, s);
+}
+
+void
+svc_poll(struct sv *sv, struct service *s)
+{
+	char buf[64];
+	ssize_t n;
+	int r;
+
+	if (s->statusfd >= 0) {
+		r = spawn_poll(s->statusfd, &s->exec_err);
+		if (r == SPAWN_RAN)
+			svc_event(sv, s, EV_RAN);
+		else if (r == SPAWN_FAILED)
+			svc_event(sv, s, EV_EXECFAIL);
+	}
+	if (s->readyfd < 0)
+		return;
+	n = read(s->readyfd, buf, sizeof(buf));
+	if (n > 0 && memchr(buf, '\n', (size_t)n) != NULL && !s->ready &&
+	    s->state == SS_UP) {
+		s->ready = 1;
+		close_fd(&s->readyfd);
+		sv_log(sv, s, LV_INFO, "ready", (struct field[]){
+		    FN("pid", s->pid),
+		    FN("after_ms", now_ms() - s->start_ms), FEND });
+		sv_saved(sv, s);
+	} else if (n == 0) {
+		close_fd(&s->readyfd);
+		sv_log(sv, s, LV_WARN, "ready_fd_closed", (struct field[]){
+		    FN("pid", s->pid), FN("fd", s->c->ready_fd), FEND });
+	}
+}
+
+int
+svc_deps_ready(const struct sv *sv, const struct service *s)
+{
+	const struct confset *cs = sv->cs;
+	int j;
+
+	for (j = 0; j < sv->n; j++)
+		if (((cs->deps[s->idx][j / 8] >> (j % 8)) & 1) &&
+		    !sv->svc[j].ready)
+			return 0;
+	return 1;
+}
+
+int
+svc_init(struct sv *sv, struct service *s, int idx)
+{
+	char msg[256];
+	const char *why;
+
+	memset(s, 0, sizeof(*s));
+	s->idx = idx;
+	s->c = &sv->cs->svc[idx];
+	s->statusfd = s->readyfd = s->probe_fd = -1;
+	s->delay = s->c->restart_delay;
+	s->last_code = -1;
+	if (s->c->max_restarts > 0) {
+		s->history = mem_get((size_t)s->c->max_restarts *
+		    sizeof(*s->history));
+		if (s->history == NULL) {
+			warn("%s: cannot allocate its restart history", s->c->name);
+			return -1;
+		}
+	}
+	why = user_resolve(s->c, &s->cr, msg, sizeof(msg));
+	if (why != NULL) {
+		warnx("%s: %s", s->c->name, why);
+		return -1;
+	}
+	return 0;
+}

@@ -25,5 +25,9 @@
 #define PROCS_MAX	8192		/* processes one watchdog sample looks at */
 #define TOP_MAX		3		/* processes named in a watchdog breach */
 #define PROBE_MSG_MAX	200		/* a health probe's one-line result */
+#define PROBE_HOSTS_MAX	(64 * 1024)	/* of /etc/hosts; the rest is ignored */
+#define PROBE_PATH_MAX	2048		/* an HTTP path, so the request fits */
+#define PROBE_NAME_MAX	253		/* a DNS name without the final dot */
+#define PROBE_HOST_SHOW	100		/* bytes of a name quoted in a result */
 
 #endif

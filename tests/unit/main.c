@@ -7,6 +7,7 @@
 #include "unit.h"
 
 extern const struct unit util_units[], sig_units[];
+extern const struct unit probe_units[];
 
 static const struct {
 	const char		*suite;
@@ -14,6 +15,7 @@ static const struct {
 } suites[] = {
 	{ "util",	util_units },
 	{ "sig",	sig_units },
+	{ "probe",	probe_units },
 };
 
 static int	failed;		/* checks failed in the running test */

@@ -21,8 +21,15 @@ CC_INIT	:= $(CC)
 NOMUSL	:= 1
 endif
 
+# The version lives in VERSION alone; every compile of init/ gets it (limits.h
+# refuses to build without it), the fuzz and valgrind builds included.
+VERSION	:= $(shell cat VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+$(error VERSION: the file is missing or empty)
+endif
+
 WARN	:= -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral
-STD	:= -std=c11 -D_GNU_SOURCE
+STD	:= -std=c11 -D_GNU_SOURCE -DINIT_VERSION='"$(VERSION)"'
 ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
@@ -43,7 +50,7 @@ FIXTURES := $(patsubst tests/fixtures/%.c,$(FIXDIR)/%,$(wildcard tests/fixtures/
 .PHONY: all install uninstall run test fixtures clean
 all: $(BUILD)/init
 
-$(BUILD)/obj/%.o: init/%.c $(wildcard init/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: init/%.c $(wildcard init/*.h) VERSION | $(BUILD)/obj
 	$(CC_INIT) $(P_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/init: $(OBJS)

@@ -6,11 +6,15 @@ load helper
 # recorded WHO SIG: the recorder file holds "WHO <pid> SIG".
 recorded() { awk -v w="$1" -v s="$2" '$1 == w && $3 == s {f = 1} END {exit !f}' "$T/rec" 2>/dev/null; }
 
-forward_all() {
+# forward "SIG..." [--pid1]: each SIG sent to init reaches the child and the
+# grandchild, then TERM does and init exits 0.
+forward() {
+	local sigs=$1
+	shift
 	start_init "$@" -- "$FIX/sigrec" "$T/rec" -g
 	wait_until 10 recorded child ready
 	wait_until 10 recorded grandchild ready
-	for sig in HUP USR1 USR2 WINCH CONT ALRM PIPE TSTP TTIN TTOU RTMIN+1 RTMIN+5 RTMAX; do
+	for sig in $sigs; do
 		kill -s "$sig" "$INIT_PID"
 		name=$sig
 		[ "$sig" = RTMAX ] && name=RTMIN+30
@@ -24,15 +28,28 @@ forward_all() {
 	[ "$STATUS" -eq 0 ]
 }
 
-@test "every forwarded signal reaches the child and a grandchild in its group (not PID 1)" {
-	INIT_LOG_LEVEL=info forward_all
+STD_SIGS="HUP USR1 USR2 WINCH CONT ALRM PIPE TSTP TTIN TTOU"
+RT_SIGS="RTMIN+1 RTMIN+5 RTMAX"
+
+@test "every standard forwarded signal reaches the child and a grandchild in its group (not PID 1)" {
+	INIT_LOG_LEVEL=info forward "$STD_SIGS"
 	grep -q 'event=signal_forwarded signal=USR1' "$T/err"
 }
 
-@test "every forwarded signal reaches the child and a grandchild in its group (PID 1)" {
-	INIT_LOG_LEVEL=info forward_all --pid1
+@test "every standard forwarded signal reaches the child and a grandchild in its group (PID 1)" {
+	INIT_LOG_LEVEL=info forward "$STD_SIGS" --pid1
 	grep -q 'event=signal_forwarded signal=HUP' "$T/err"
 	grep -q 'role=pid1' "$T/err"
+}
+
+@test "real-time signals reach the child and a grandchild with their own number (not PID 1)" {
+	INIT_LOG_LEVEL=info forward "$RT_SIGS"
+	grep -q 'event=signal_forwarded signal=RTMIN+1' "$T/err"
+}
+
+@test "real-time signals reach the child and a grandchild with their own number (PID 1)" {
+	INIT_LOG_LEVEL=info forward "$RT_SIGS" --pid1
+	grep -q 'event=signal_forwarded signal=RTMIN+5' "$T/err"
 }
 
 stop_request() {
@@ -117,7 +134,7 @@ signal_at_exec() {
 	local i
 	for ((i = 0; i < 200000; i++)); do
 		# (SigBlk reads 0 again while init waits in sigtimedwait.)
-		[ "$(readlink "/proc/$2/exe" 2>/dev/null)" = "$INIT" ] && {
+		[ "$(readlink "/proc/$2/exe" 2>/dev/null)" = "$INIT_EXE" ] && {
 			! grep -q '^SigBlk:.0000000000000000' "/proc/$2/status" ||
 				[ -n "$(cat "/proc/$2/task/$2/children")" ]
 		} 2>/dev/null && break

@@ -42,11 +42,14 @@ RT_SIGS="RTMIN+1 RTMIN+5 RTMAX"
 	grep -q 'role=pid1' "$T/err"
 }
 
+# qemu-user renumbers real-time signals (make test-aarch64 leaves these out).
+# bats test_tags=qemu:rtsig
 @test "real-time signals reach the child and a grandchild with their own number (not PID 1)" {
 	INIT_LOG_LEVEL=info forward "$RT_SIGS"
 	grep -q 'event=signal_forwarded signal=RTMIN+1' "$T/err"
 }
 
+# bats test_tags=qemu:rtsig
 @test "real-time signals reach the child and a grandchild with their own number (PID 1)" {
 	INIT_LOG_LEVEL=info forward "$RT_SIGS" --pid1
 	grep -q 'event=signal_forwarded signal=RTMIN+5' "$T/err"
@@ -99,6 +102,8 @@ escalate() {
 	[ "$1" = --pid1 ] || ! kill -0 "$gpid" 2>/dev/null
 }
 
+# qemu-user 7.2 refuses PR_SET_CHILD_SUBREAPER (make test-aarch64 leaves it out).
+# bats test_tags=qemu:subreaper
 @test "SIGTERM escalates to SIGKILL after STOP_TIMEOUT for a child that ignores it (not PID 1)" {
 	escalate
 }
@@ -186,6 +191,8 @@ leftovers() {
 	[ "$1" = --pid1 ] || ! kill -0 "$lpid" 2>/dev/null
 }
 
+# qemu-user 7.2 refuses PR_SET_CHILD_SUBREAPER (make test-aarch64 leaves it out).
+# bats test_tags=qemu:subreaper
 @test "leftovers get STOP_SIGNAL and finish before init exits (not PID 1)" {
 	leftovers -k
 	recorded child TERM
@@ -196,6 +203,8 @@ leftovers() {
 	recorded child TERM
 }
 
+# qemu-user 7.2 refuses PR_SET_CHILD_SUBREAPER (make test-aarch64 leaves it out).
+# bats test_tags=qemu:subreaper
 @test "leftovers that ignore STOP_SIGNAL are killed after STOP_TIMEOUT (not PID 1)" {
 	INIT_LOG_LEVEL=info leftovers -i
 	run ! recorded child TERM

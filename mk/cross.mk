@@ -16,6 +16,9 @@ endif
 ifneq ($(filter test,$(MAKECMDGOALS)),)
 $(error ARCH=aarch64: make test runs on this machine's build; use make test-aarch64)
 endif
+ifeq ($(and $(shell command -v aarch64-linux-gnu-gcc),$(wildcard /usr/lib/aarch64-linux-musl/libc.a)),)
+$(error ARCH=aarch64 needs gcc-aarch64-linux-gnu and musl-dev:arm64 (sh tests/deps.sh installs them))
+endif
 CC_INIT		:= $(CROSS_CC)
 STATIC_CC	:= $(CROSS_CC)
 # aarch64's linker aligns segments to 64 KiB pages and pads the file so that

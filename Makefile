@@ -4,7 +4,11 @@
 PREFIX	?= /usr/local
 DESTDIR	?=
 # ARCH=aarch64 cross-builds into build/aarch64 (mk/cross.mk); no ARCH builds
-# for this machine into build/.
+# for this machine into build/.  Only a command-line ARCH counts: kernel and
+# SDK environments export one of their own.
+ifeq ($(origin ARCH),environment)
+ARCH	:=
+endif
 OUT	:= build$(if $(ARCH),/$(ARCH))
 # The sanitizer build lives apart, so it never replaces the release binary.
 ifeq ($(SANITIZE),1)

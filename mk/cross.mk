@@ -1,9 +1,10 @@
-# Cross builds (issue 7): `make ARCH=aarch64` builds build/aarch64/init, and
+# Cross builds: `make ARCH=aarch64` builds build/aarch64/init, and
 # `make ARCH=aarch64 fixtures` the fixtures and worker beside it, on an
 # x86-64 Debian machine with Debian packages only: gcc-aarch64-linux-gnu and
-# musl-dev:arm64 (tests/deps.sh installs them).  Included by the main
-# Makefile, which puts an ARCH build in build/$(ARCH) with its own flags;
-# this file only picks the compiler.  Defines CROSS_* names.
+# musl-dev:arm64 (tests/deps.sh installs them); `make test-aarch64` runs the
+# PID 1 suites against them.  Included by the main Makefile, which puts an
+# ARCH build in build/$(ARCH) with its own flags; this file picks the
+# compiler and adds one link flag.  Defines CROSS_* names.
 
 # Debian's cross gcc with the specs file of musl-dev:arm64, the same file
 # musl-gcc passes on the host: musl's headers, crt files and libc.a.

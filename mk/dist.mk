@@ -1,4 +1,4 @@
-# Release artifacts (issue 7): `make dist` writes dist/init-VERSION-x86_64 and
+# Release artifacts: `make dist` writes dist/init-VERSION-x86_64 and
 # dist/init-VERSION-aarch64, the static, stripped release builds of
 # build/init and build/aarch64/init, and dist/SHA256SUMS for them, which
 # `cd dist && sha256sum -c SHA256SUMS` checks.  The x86_64 one is this

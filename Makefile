@@ -3,26 +3,44 @@
 
 PREFIX	?= /usr/local
 DESTDIR	?=
+# ARCH=aarch64 cross-builds into build/aarch64 (mk/cross.mk); no ARCH builds
+# for this machine into build/.  Only a command-line ARCH counts: kernel and
+# SDK environments export one of their own.
+ifeq ($(origin ARCH),environment)
+ARCH	:=
+endif
+OUT	:= build$(if $(ARCH),/$(ARCH))
 # The sanitizer build lives apart, so it never replaces the release binary.
 ifeq ($(SANITIZE),1)
 BUILD	?= build/sanitize
 else
-BUILD	?= build
+BUILD	?= $(OUT)
 endif
-FIXDIR	:= build/fixtures
+FIXDIR	:= $(OUT)/fixtures
 
 MUSL_CC	:= $(shell command -v musl-gcc 2>/dev/null)
 ifeq ($(SANITIZE),1)
 CC_INIT	:= $(if $(filter clang,$(notdir $(CC))),$(CC),clang)
+else ifneq ($(ARCH),)
+# CC_INIT and STATIC_CC come from mk/cross.mk.
 else ifneq ($(MUSL_CC),)
 CC_INIT	:= $(MUSL_CC)
 else
 CC_INIT	:= $(CC)
 NOMUSL	:= 1
 endif
+# Compiles the worker and the fixtures (mk/cross.mk sets it for an ARCH).
+STATIC_CC := $(if $(MUSL_CC),$(MUSL_CC),$(CC))
+
+# The version lives in VERSION alone; every compile of init/ gets it (bounds.h
+# refuses to build without it), the fuzz and valgrind builds included.
+VERSION	:= $(shell cat VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+$(error VERSION: the file is missing or empty)
+endif
 
 WARN	:= -Wall -Wextra -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral
-STD	:= -std=c11 -D_GNU_SOURCE
+STD	:= -std=c11 -D_GNU_SOURCE -DINIT_VERSION='"$(VERSION)"'
 ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
@@ -43,7 +61,7 @@ FIXTURES := $(patsubst tests/fixtures/%.c,$(FIXDIR)/%,$(wildcard tests/fixtures/
 .PHONY: all install uninstall run test fixtures clean
 all: $(BUILD)/init
 
-$(BUILD)/obj/%.o: init/%.c $(wildcard init/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: init/%.c $(wildcard init/*.h) VERSION | $(BUILD)/obj
 	$(CC_INIT) $(P_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/init: $(OBJS)
@@ -56,15 +74,15 @@ $(BUILD)/obj $(FIXDIR):
 	mkdir -p $@
 
 # Demo worker and test fixtures: static too, so they run in a scratch image.
-build/worker: examples/worker.c | $(FIXDIR)
-	$(if $(MUSL_CC),$(MUSL_CC),$(CC)) $(STD) $(WARN) -Os -static -s $(CFLAGS) -o $@ $<
+$(OUT)/worker: examples/worker.c | $(FIXDIR)
+	$(STATIC_CC) $(STD) $(WARN) -Os -static -s $(CFLAGS) -o $@ $<
 
 $(FIXDIR)/%: tests/fixtures/%.c | $(FIXDIR)
-	$(if $(MUSL_CC),$(MUSL_CC),$(CC)) $(STD) $(WARN) -O2 -static $(CFLAGS) -o $@ $<
+	$(STATIC_CC) $(STD) $(WARN) -O2 -static $(CFLAGS) -o $@ $<
 
-fixtures: $(FIXTURES) build/worker
+fixtures: $(FIXTURES) $(OUT)/worker
 
-run: $(BUILD)/init build/worker
+run: $(BUILD)/init $(OUT)/worker
 	$(BUILD)/init start configs/example.conf
 
 test:

@@ -6,7 +6,10 @@
 #ifndef INIT_BOUNDS_H
 #define INIT_BOUNDS_H
 
-#define INIT_VERSION	"0.2.0"
+/* From the VERSION file, through the Makefile: one place for it. */
+#ifndef INIT_VERSION
+#error "INIT_VERSION is not defined: build with make (it reads VERSION)"
+#endif
 
 #define CONF_FILE_MAX	(1024 * 1024)	/* a config file larger than this is refused */
 #define CONF_LINE_MAX	4096		/* bytes in one line, without the newline */

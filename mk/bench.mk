@@ -9,7 +9,9 @@ BENCH_CC	:= $(if $(MUSL_CC),$(MUSL_CC),$(CC))
 BENCH_BINS	:= $(patsubst bench/%.c,$(BENCH_DIR)/%,$(wildcard bench/*.c))
 
 .PHONY: bench bench-build
+# The aarch64 build too: bench reports its size beside build/init's.
 bench-build: build/init $(BENCH_BINS)
+	$(MAKE) --no-print-directory ARCH=aarch64 SANITIZE=0 BUILD=build/aarch64 build/aarch64/init
 
 $(BENCH_DIR):
 	mkdir -p $@

@@ -7,11 +7,15 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# Another build (make test-aarch64) passes its own binary, fixtures and worker.
 INIT=${INIT_BIN:-$ROOT/build/init}
 # Not for init: it warns about INIT_* variables that name no setting.
 export -n INIT_BIN
-FIX=$ROOT/build/fixtures
-WORKER=$ROOT/build/worker
+FIX=${FIX_DIR:-$ROOT/build/fixtures}
+WORKER=${WORKER_BIN:-$ROOT/build/worker}
+# What /proc/PID/exe names for a running init: the binary itself, or, for one
+# run through binfmt_misc (qemu-user), the interpreter.
+INIT_EXE=${INIT_EXE:-$INIT}
 
 common_setup() {
 	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/init-test.XXXXXX")

@@ -7,7 +7,8 @@
 #include "unit.h"
 
 extern const struct unit util_units[], sig_units[];
-extern const struct unit probe_units[];
+extern const struct unit probe_units[], conf_units[], service_units[];
+extern const struct unit watchdog_units[];
 
 static const struct {
 	const char		*suite;
@@ -16,6 +17,9 @@ static const struct {
 	{ "util",	util_units },
 	{ "sig",	sig_units },
 	{ "probe",	probe_units },
+	{ "conf",	conf_units },
+	{ "service",	service_units },
+	{ "watchdog",	watchdog_units },
 };
 
 static int	failed;		/* checks failed in the running test */

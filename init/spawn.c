@@ -189,7 +189,7 @@ child(const struct conf *c, char *const *argv, const struct creds *cr,
     const struct spawn_env *e, const struct spawn_io *io, int fd)
 {
 	struct spawn_err se = { SPAWN_OK, 0 };
-	pid_t fg;
+	pid_t fg, ours;
 
 	if (c->process_group == GROUP_NONE)
 		;
@@ -200,9 +200,10 @@ child(const struct conf *c, char *const *argv, const struct creds *cr,
 		 * the shell has it and must keep it.
 		 */
 		fg = tcgetpgrp(0);
+		ours = getpgrp();
 		if (setpgid(0, 0) < 0)
 			se.stage = SPAWN_GROUP;
-		else if (fg == getpgid(getppid()))
+		else if (fg == ours)
 			tcsetpgrp(0, getpid());
 	} else if (c->process_group == GROUP_PGRP ? setpgid(0, 0) < 0 :
 	    setsid() < 0)

@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,8 +80,9 @@ leftovers(struct sv *sv, int sig, int groups)
 		if (sv->wd.procs[i].state == 'Z')
 			continue;
 		if (groups) {
+			/* Their service's stop reaches them (KILL_GROUP=yes). */
 			for (k = 0; k < sv->n; k++)
-				if (sv->svc[k].pid > 0 &&
+				if (sv->svc[k].pid > 0 && sv->svc[k].c->kill_group &&
 				    sv->wd.procs[i].pgrp == sv->svc[k].pid)
 					break;
 			if (k < sv->n)
@@ -520,9 +522,20 @@ enter_drain(struct sv *sv)
 {
 	long long now = now_ms();
 	char b[16];
-	int sig = drain_signal(sv);
+	int sig = drain_signal(sv), i;
 
 	sv->phase = PH_DRAIN;
+	/*
+	 * After a stop, what was in the group of a KILL_GROUP=no service
+	 * heard nothing yet (its service signalled the main process only):
+	 * now it does, within the same budget.
+	 */
+	if (sv->budget_end != 0 && !sv->noproc)
+		for (i = 0; i < sv->n; i++)
+			if (!sv->svc[i].c->kill_group) {
+				leftovers(sv, sig, 0);
+				break;
+			}
 	if (sv->budget_end == 0) {
 		sv->stop_start = now;
 		sv->budget_end = now + (sv->n == 1 ? sv->svc[0].c->stop_timeout :
@@ -677,6 +690,13 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	sv->env.mask = orig;
 	sv->env.ignored = sig_take_ignored();
 	sv->env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
+	/*
+	 * PID 1 with a terminal but in a group it cannot see (unshare): lead
+	 * a group of its own in the foreground, as a container's init does,
+	 * so that between runs ^C reaches it.
+	 */
+	if (sv->env.tty && sv->pid1 && getpgrp() != 1 && setpgid(0, 0) == 0)
+		tcsetpgrp(0, 1);
 	sv->noproc = access("/proc/self/stat", R_OK) < 0;
 	sv->wall_start = (long long)time(NULL);
 	lp_init(&sv->lp, cs, sv->env.tty);

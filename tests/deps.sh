@@ -6,7 +6,7 @@ set -eu
 # gcc-aarch64-linux-gnu, musl-dev:arm64: make ARCH=aarch64 and make dist;
 # qemu-user-static, binfmt-support: make test-aarch64 (tests/qemu-setup.sh).
 pkgs="make gcc musl-tools bats bats-assert bats-support python3 util-linux procps
-clang libclang-rt-14-dev cppcheck shellcheck valgrind
+clang libclang-rt-14-dev cppcheck shellcheck valgrind strace
 gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user-static binfmt-support"
 missing=""
 for p in $pkgs; do

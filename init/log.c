@@ -1,13 +1,25 @@
-/* Supervisor events: one line each, logfmt or JSON, with a level filter. */
+/*
+ * Event and log line formatting, and PID 1's side of the event path.
+ *
+ * One escaping rule serves events and file lines, and it can be undone:
+ * a backslash is always escaped, so `\xNN` in a text line can only stand
+ * for a raw byte.  Event lines stay valid when a value is too long: the
+ * value is cut and ends in "...", never the line.
+ */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "limits.h"
 #include "log.h"
+#include "logwriter.h"
 #include "util.h"
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+/* Fields of one event, ours included: log_body() sizes them all at once. */
+#define FIELDS_MAX	24
 
 void
 log_init(struct log *l, const struct conf *c, int fd, int piped)
@@ -17,19 +29,21 @@ log_init(struct log *l, const struct conf *c, int fd, int piped)
 	l->level = c->log_level;
 	l->fd = fd;
 	l->piped = piped;
+	l->svc = 0;		/* the one service of a one-file config */
 	l->dropped = 0;
 	l->offset = clock_offset();
 }
 
 size_t
-log_time(const struct timespec *ts, char *buf, size_t size)
+log_time(long long ms, char *buf, size_t size)
 {
 	struct tm tm;
+	time_t t = (time_t)(ms / 1000);
 
-	gmtime_r(&ts->tv_sec, &tm);
-	return fmt(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	gmtime_r(&t, &tm);
+	return fmt(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ts->tv_nsec / 1000000);
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 /* Length of the valid UTF-8 sequence at S (of LEN bytes), or 0. */
@@ -66,154 +80,333 @@ static const unsigned long long plain_map[4] = {
 };
 #define PLAIN(c)	((plain_map[(c) >> 6] >> ((c) & 63)) & 1)
 
-size_t
-log_escape(const char *src, size_t len, char *buf, size_t size)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	size_t n = 0, i = 0, u;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDS	1
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
 
-	while (i < len && n + 8 < size) {
-		/* Fast path: a run of plain ASCII is copied in one go. */
-		for (u = i; u < len && PLAIN(s[u]); u++)
-			;
-		if (u > i) {
-			if (u - i > size - n - 8)
-				u = i + (size - n - 8);
-			memcpy(buf + n, s + i, u - i);
-			n += u - i;
-			i = u;
+/*
+ * The bytes of the word X that are not PLAIN, as the high bit of each:
+ * below 0x20, '"', '\\', DEL, or 0x80 and up.  A flag can be false only
+ * above a true one (a borrow), so the lowest flag is always exact.
+ */
+static inline uint64_t
+special(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\'),
+	    d = x ^ (ONES * 0x7f);
+
+	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+	    ((b - ONES) & ~b) | ((d - ONES) & ~d) | x) & HIGHS;
+}
+#endif
+
+size_t
+log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
+    size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = 0, i = 0, u, k;
+	unsigned c;
+#ifdef WORDS
+	uint64_t x, m;
+#endif
+
+	while (i < len) {
+#ifdef WORDS
+		/* Eight plain bytes at a time: most lines are nothing else. */
+		while (len - i >= 8 && size - n >= 8) {
+			memcpy(&x, s + i, 8);
+			memcpy(buf + n, &x, 8);
+			if ((m = special(x)) != 0) {
+				k = (size_t)__builtin_ctzll(m) >> 3;
+				n += k;
+				i += k;
+				break;
+			}
+			n += 8;
+			i += 8;
+		}
+		if (i == len)
+			break;
+#endif
+		c = s[i];
+		if (PLAIN(c)) {
+			if (n == size)
+				break;
+			buf[n++] = (char)c;
+			i++;
 			continue;
 		}
-		if (s[i] == '"' || s[i] == '\\') {
-			buf[n++] = '\\';
-			buf[n++] = (char)s[i++];
-		} else if (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
-			buf[n++] = '\\';
-			buf[n++] = s[i] == '\n' ? 'n' : s[i] == '\t' ? 't' : 'r';
-			i++;
-		} else if (s[i] < 0x20 || s[i] == 0x7f) {
-			n += fmt(buf + n, size - n, "\\u%04x", s[i++]);
-		} else if (s[i] < 0x80) {
-			buf[n++] = (char)s[i++];
+		u = 1;
+		if (c == '"' || c == '\\') {
+			k = c == '\\' && mode == LOG_ESC_JSONRAW ? 4 : 2;
+			if (size - n < k)
+				break;
+			memcpy(buf + n, "\\\\\\", k - 1);
+			buf[n + k - 1] = (char)c;
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			if (size - n < (k = 2))
+				break;
+			buf[n] = '\\';
+			buf[n + 1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			if (size - n < (k = 6))
+				break;
+			memcpy(buf + n, "\\u00", 4);
+			buf[n + 4] = hex[c >> 4];
+			buf[n + 5] = hex[c & 15];
 		} else if ((u = utf8_len(s + i, len - i)) > 0) {
+			if (size - n < (k = u))
+				break;
 			memcpy(buf + n, s + i, u);
-			n += u;
-			i += u;
+		} else if (mode == LOG_ESC_JSON) {
+			return (size_t)-1;
 		} else {
-			n += fmt(buf + n, size - n, "\\\\x%02x", s[i++]);
+			/* Not UTF-8: \xNN (text), or \\xNN (JSON-escaped). */
+			u = 1;
+			k = mode == LOG_ESC_JSONRAW ? 5 : 4;
+			if (size - n < k)
+				break;
+			memcpy(buf + n, k == 5 ? "\\\\x" : "\\x", k - 2);
+			buf[n + k - 2] = hex[c >> 4];
+			buf[n + k - 1] = hex[c & 15];
 		}
+		n += k;
+		i += u;
 	}
-	buf[n] = '\0';
+	if (used != NULL)
+		*used = i;
 	return n;
 }
 
-static size_t
-text_value(char *buf, size_t size, const char *s)
+/* Whether S (LEN bytes) can be a logfmt value without quotes. */
+static int
+bare(const char *s, size_t len)
 {
-	size_t n;
-	const char *p;
+	size_t i;
 
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '=' ||
-		    *p == '\\' || *p == 0x7f)
-			break;
-	if (*s != '\0' && *p == '\0')
-		return fmt(buf, size, "%s", s);
-	if (size < 4)
-		return 0;
-	buf[0] = '"';
-	n = 1 + log_escape(s, strlen(s), buf + 1, size - 2);
-	buf[n++] = '"';
-	buf[n] = '\0';
-	return n;
-}
-
-static size_t
-field(char *buf, size_t size, int json, const char *k, const char *s,
-    long long num)
-{
-	size_t n;
-
-	if (json) {
-		n = fmt(buf, size, ",\"%s\":", k);
-		if (s == NULL)
-			return n + fmt(buf + n, size - n, "%lld", num);
-		n += fmt(buf + n, size - n, "\"");
-		n += log_escape(s, strlen(s), buf + n, size - n - 1);
-		return n + fmt(buf + n, size - n, "\"");
-	}
-	n = fmt(buf, size, " %s=", k);
-	if (s == NULL)
-		return n + fmt(buf + n, size - n, "%lld", num);
-	return n + text_value(buf + n, size - n, s);
-}
-
-size_t
-log_format(const struct log *l, int level, const char *event,
-    const struct field *f, char *buf, size_t size)
-{
-	struct timespec ts;
-	char t[40];
-	int json = l->format == FMT_JSON;
-	size_t n;
-
-	wall_clock(&ts, l->offset);
-	log_time(&ts, t, sizeof(t));
-	if (json)
-		n = fmt(buf, size, "{\"ts\":\"%s\"", t);
-	else
-		n = fmt(buf, size, "ts=%s", t);
-	n += field(buf + n, size - n, json, "level", level_names[level], 0);
-	n += field(buf + n, size - n, json, "name", l->name, 0);
-	n += field(buf + n, size - n, json, "event", event, 0);
-	for (; f != NULL && f->key != NULL; f++)
-		n += field(buf + n, size - n, json, f->key, f->str, f->num);
-	if (n > size - 3)
-		n = size - 3;
-	if (json)
-		buf[n++] = '}';
-	buf[n++] = '\n';
-	buf[n] = '\0';
-	return n;
+	for (i = 0; i < len; i++)
+		if (!PLAIN((unsigned char)s[i]) || s[i] == ' ' || s[i] == '=')
+			return 0;
+	return len > 0;
 }
 
 /*
- * One write(2) per record: the pipe is non-blocking and records are
- * shorter than PIPE_BUF, so each is written whole or refused whole, and
- * PID 1 never waits on a stalled log writer.
+ * The value S for FORMAT, quoted and escaped as needed, in at most SIZE
+ * bytes (at least LOG_CUT_MIN): cut with "..." if it does not fit.  Sets
+ * *RAW if it holds bytes that are not UTF-8 (JSON: LOG_ESC_JSONRAW).
  */
-static void
-put(struct log *l, const char *buf, size_t n)
+static size_t
+value(char *buf, size_t size, int json, const char *s, int *raw)
 {
-	if (!l->piped) {
-		/* PID 1 must not die on a closed stdout: a failed write is dropped. */
-		write_all(l->fd, buf, n);
-		return;
+	size_t len = strlen(s), n, used;
+	int mode = json ? LOG_ESC_JSON : LOG_ESC_TEXT;
+
+	if (!json && bare(s, len)) {
+		if (len <= size)
+			n = len;
+		else
+			n = size - 3;
+		memcpy(buf, s, n);
+		if (n < len) {
+			memcpy(buf + n, "...", 3);
+			n += 3;
+		}
+		return n;
 	}
-	if (write(l->fd, buf, n) != (ssize_t)n)
-		l->dropped++;
+	n = log_escape(s, len, buf + 1, size - 2, mode, &used);
+	if (n == (size_t)-1) {
+		*raw = 1;
+		mode = LOG_ESC_JSONRAW;
+		n = log_escape(s, len, buf + 1, size - 2, mode, &used);
+	}
+	if (used < len) {
+		n = log_escape(s, len, buf + 1, size - 5, mode, &used);
+		memcpy(buf + 1 + n, "...", 3);
+		n += 3;
+	}
+	buf[0] = '"';
+	buf[n + 1] = '"';
+	return n + 2;
+}
+
+/* The key of a field: `,"KEY":` or ` KEY=`, without separator if FIRST. */
+static size_t
+key(char *buf, size_t size, int json, int first, const char *k)
+{
+	if (json)
+		return fmt(buf, size, first ? "\"%s\":" : ",\"%s\":", k);
+	return fmt(buf, size, first ? "%s=" : " %s=", k);
+}
+
+size_t
+log_body(int format, int level, const char *name, const char *event,
+    const struct field *f, char *buf, size_t size)
+{
+	struct field all[FIELDS_MAX];
+	char scratch[LOG_BODY_MAX + 1];
+	size_t need[FIELDS_MAX], n = 0, rest = 0, room, k, v, len;
+	int json = format == FMT_JSON, raw = 0, nf = 3, i;
+
+	all[0] = (struct field)FS("level", level_names[level]);
+	all[1] = (struct field)FS("name", name);
+	all[2] = (struct field)FS("event", event);
+	for (; f != NULL && f->key != NULL && nf < FIELDS_MAX; f++)
+		all[nf++] = *f;
+	/*
+	 * What each field needs at least: its key and all of a short value,
+	 * or LOG_CUT_MIN of a long one.  Each field in turn may then use
+	 * what the ones after it do not need, so one long COMMAND is cut
+	 * and every field after it still fits.
+	 */
+	for (i = 0; i < nf; i++) {
+		k = key(scratch, sizeof(scratch), json, i == 0, all[i].key);
+		if (all[i].str == NULL)
+			len = fmt(scratch, sizeof(scratch), "%lld", all[i].num);
+		else
+			len = value(scratch, sizeof(scratch), json, all[i].str,
+			    &raw);
+		need[i] = k + (len < LOG_CUT_MIN ? len : LOG_CUT_MIN);
+		rest += need[i];
+	}
+	/* Room for the closing `,"escaped":true}` and the NUL. */
+	room = size - 1 - (json ? 17 : 0);
+	raw = 0;
+	for (i = 0; i < nf; i++) {
+		rest -= need[i];
+		if (n + rest + need[i] > room)
+			break;	/* only with far too many fields: drop them */
+		k = key(buf + n, room - n, json, i == 0, all[i].key);
+		n += k;
+		v = room - n - rest;
+		if (all[i].str == NULL)
+			n += fmt(buf + n, v + 1, "%lld", all[i].num);
+		else
+			n += value(buf + n, v, json, all[i].str, &raw);
+	}
+	if (json) {
+		if (raw)
+			n += fmt(buf + n, size - n, ",\"escaped\":true");
+		buf[n++] = '}';
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+size_t
+log_stamp(long long ms, const char *body, size_t blen, char *buf,
+    size_t size)
+{
+	char t[40];
+	size_t n;
+
+	log_time(ms, t, sizeof(t));
+	if (blen > 0 && body[0] == '"')
+		n = fmt(buf, size, "{\"ts\":\"%s\",", t);
+	else
+		n = fmt(buf, size, "ts=%s ", t);
+	if (blen > size - n - 1)
+		blen = size - n - 1;
+	memcpy(buf + n, body, blen);
+	n += blen;
+	buf[n++] = '\n';
+	return n;
+}
+
+size_t
+log_head(int format, long long ms, const char *name, const char *stream,
+    char *buf, size_t size)
+{
+	char t[40];
+	int json = format == FMT_JSON, raw = 0;
+	size_t n;
+
+	log_time(ms, t, sizeof(t));
+	n = fmt(buf, size, json ? "{\"ts\":\"%s\"" : "ts=%s", t);
+	n += key(buf + n, size - n, json, 0, "level");
+	n += value(buf + n, size - n, json, "info", &raw);
+	n += key(buf + n, size - n, json, 0, "name");
+	n += value(buf + n, size - n, json, name, &raw);
+	n += key(buf + n, size - n, json, 0, "stream");
+	n += value(buf + n, size - n, json, stream, &raw);
+	n += fmt(buf + n, size - n, json ? ",\"line\":\"" : " line=\"");
+	return n;
+}
+
+size_t
+log_line(int format, const char *head, size_t hlen, const char *data,
+    size_t len, int partial, char *buf, size_t size)
+{
+	int json = format == FMT_JSON, raw = 0;
+	size_t n, e;
+
+	memcpy(buf, head, hlen);
+	n = hlen;
+	/* Room for the end of the line is kept, should SIZE be short. */
+	e = log_escape(data, len, buf + n, size - n - 40, json ? LOG_ESC_JSON :
+	    LOG_ESC_TEXT, NULL);
+	if (e == (size_t)-1) {
+		raw = 1;
+		e = log_escape(data, len, buf + n, size - n - 40,
+		    LOG_ESC_JSONRAW, NULL);
+	}
+	n += e;
+	buf[n++] = '"';
+	if (partial) {
+		memcpy(buf + n, json ? ",\"partial\":true" : " partial=true",
+		    json ? 15 : 13);
+		n += json ? 15 : 13;
+	}
+	if (raw) {
+		memcpy(buf + n, ",\"escaped\":true", 15);
+		n += 15;
+	}
+	if (json)
+		buf[n++] = '}';
+	buf[n++] = '\n';
+	return n;
 }
 
 void
 log_event(struct log *l, int level, const char *event,
     const struct field *f)
 {
-	char buf[EVENT_MAX + 1];
-	size_t n = 0;
+	char body[LOG_BODY_MAX + 1], out[LOG_EVENT_MAX];
+	struct timespec ts;
+	size_t n;
 
 	if (level < l->level)
 		return;
-	if (l->piped)
-		buf[n++] = LOG_REC_EVENT;
-	n += log_format(l, level, event, f, buf + n, sizeof(buf) - n);
-	put(l, buf, n);
+	n = log_body(l->format, level, l->name, event, f, body, sizeof(body));
+	if (l->piped) {
+		/*
+		 * One write(2) per record: the pipe is non-blocking and a
+		 * record is at most PIPE_BUF, so it is written whole or
+		 * refused whole, and PID 1 never waits on the log writer.
+		 */
+		n = lw_rec_event(l->svc, body, n, out, sizeof(out));
+		if (write(l->fd, out, n) != (ssize_t)n)
+			l->dropped++;
+		return;
+	}
+	wall_clock(&ts, l->offset);
+	n = log_stamp((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+	    body, n, out, sizeof(out));
+	/* PID 1 must not die on a closed stdout: a failed write is dropped. */
+	write_all(l->fd, out, n);
 }
 
 void
 log_flush(struct log *l)
 {
-	static const char rec[2] = { LOG_REC_FLUSH, '\n' };
+	char rec[16];
+	size_t n;
 
-	if (l->piped)
-		put(l, rec, sizeof(rec));
+	if (!l->piped)
+		return;
+	n = lw_rec_flush(l->svc, rec, sizeof(rec));
+	if (write(l->fd, rec, n) != (ssize_t)n)
+		l->dropped++;
 }

@@ -7,6 +7,7 @@
  * child run?) is kept apart from "state" (what is), as in runit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "logger.h"
+#include "logwriter.h"
 #include "pidfile.h"
 #include "proc.h"
 #include "sig.h"
@@ -33,6 +34,20 @@ enum {
 
 #define NEVER	0LL
 
+/*
+ * The log writer's pipes, which PID 1 creates once and holds, both ends,
+ * for its whole life, and its settings for the one service.
+ */
+enum { LP_OUT, LP_ERR, LP_EV, LP_N };
+struct logpipe {
+	int			 rd[LP_N];
+	int			 wr[LP_N];
+	struct lw_file		 file;
+	struct lw_stream	 streams[2];
+	int			 svc_file[1];
+	struct lw_config	 cf;
+};
+
 struct sv {
 	const struct conf	*c;
 	struct log		 log;
@@ -41,7 +56,7 @@ struct sv {
 	pid_t			 self;
 	int			 pid1;
 	struct wd		 wd;		/* also scratch for /proc scans */
-	struct lpipes		 lp;		/* to the log writer, held for life */
+	struct logpipe		 lp;		/* to the log writer, held for life */
 	pid_t			 logger;	/* 0: none running */
 	long long		 logger_start;	/* ms */
 	int			 logging;	/* LOG_DIR is set */
@@ -409,10 +424,59 @@ child_stopped(struct sv *s, int sig)
 }
 
 static void
+logpipe_close(struct logpipe *p)
+{
+	int i;
+
+	for (i = 0; i < LP_N; i++) {
+		if (p->rd[i] >= 0)
+			close(p->rd[i]);
+		if (p->wr[i] >= 0)
+			close(p->wr[i]);
+		p->rd[i] = p->wr[i] = -1;
+	}
+}
+
+/*
+ * The pipes (read ends and PID 1's record end non-blocking; the child's
+ * ends blocking, as a child expects) and the log writer's settings: both
+ * streams of the one service to its file, its events and ours too.
+ * 0, or -1 with errno.
+ */
+static int
+logpipe_open(struct logpipe *p, const struct conf *c)
+{
+	int i, fds[2];
+
+	for (i = 0; i < LP_N; i++)
+		p->rd[i] = p->wr[i] = -1;
+	for (i = 0; i < LP_N; i++) {
+		if (pipe2(fds, O_CLOEXEC) < 0) {
+			logpipe_close(p);
+			return -1;
+		}
+		p->rd[i] = fds[0];
+		p->wr[i] = fds[1];
+		fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	}
+	fcntl(p->wr[LP_EV], F_SETFL, O_NONBLOCK);
+	p->file = (struct lw_file){ c->log_dir, c->name, c->log_format,
+	    c->log_keep_days };
+	p->streams[0] = (struct lw_stream){ p->rd[LP_OUT], 1, 0, 0, c->name,
+	    "out", 0 };
+	p->streams[1] = (struct lw_stream){ p->rd[LP_ERR], 2, 0, 0, c->name,
+	    "err", 0 };
+	p->svc_file[0] = 0;
+	p->cf = (struct lw_config){ &p->file, 1, p->streams, 2, p->svc_file, 1,
+	    0, p->rd[LP_EV], clock_offset() };
+	return 0;
+}
+
+static void
 start_logger(struct sv *s)
 {
 	s->t_logger = NEVER;
-	s->logger = logger_start(s->c, &s->lp, 2);
+	s->logger = lw_start(&s->lp.cf);
 	s->logger_start = now_ms();
 	if (s->logger < 0) {
 		s->logger = 0;
@@ -649,7 +713,7 @@ finish_logger(struct sv *s)
 	struct timespec ts;
 	sigset_t chld;
 
-	logger_close(&s->lp);
+	logpipe_close(&s->lp);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	while (s->logger > 0 && waitpid(s->logger, NULL, WNOHANG) == 0) {
@@ -688,7 +752,7 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	s.env.out = s.env.err = -1;
 	log_init(&s.log, c, 2, 0);
 	if (c->log_dir[0] != '\0') {
-		if (logger_pipes(&s.lp) < 0)
+		if (logpipe_open(&s.lp, c) < 0)
 			log_event(&s.log, LV_WARN, "log_pipes_failed",
 			    (struct field[]){ FS("error", strerror(errno)),
 			    FEND });
@@ -706,11 +770,11 @@ sv_run(const struct conf *c, const sigset_t *orig)
 	if (claim_pidfile(&s) < 0)
 		return 2;
 	if (s.logging) {
-		log_init(&s.log, c, s.lp.wr[LG_EV], 1);
+		log_init(&s.log, c, s.lp.wr[LP_EV], 1);
 		/* In a terminal the child keeps it: no capture. */
 		if (!s.env.tty) {
-			s.env.out = s.lp.wr[LG_OUT];
-			s.env.err = s.lp.wr[LG_ERR];
+			s.env.out = s.lp.wr[LP_OUT];
+			s.env.err = s.lp.wr[LP_ERR];
 		}
 		start_logger(&s);
 	}

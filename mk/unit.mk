@@ -15,7 +15,7 @@ $(UNIT_DIR):
 	mkdir -p $@
 
 $(UNIT_DIR)/%.o: tests/unit/%.c tests/unit/unit.h $(wildcard init/*.h) | $(UNIT_DIR)
-	$(CC_INIT) $(P_CFLAGS) $(CFLAGS) -Iinit -c -o $@ $<
+	$(CC_INIT) $(P_CFLAGS) $(CFLAGS) -iquote init -c -o $@ $<
 
 $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_LIB)
 	$(CC_INIT) $(P_LDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_LIB)

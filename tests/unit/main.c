@@ -6,7 +6,8 @@
 
 #include "unit.h"
 
-extern const struct unit util_units[], sig_units[];
+extern const struct unit util_units[], sig_units[], log_units[],
+    logfile_units[], logwriter_units[];
 
 static const struct {
 	const char		*suite;
@@ -14,6 +15,9 @@ static const struct {
 } suites[] = {
 	{ "util",	util_units },
 	{ "sig",	sig_units },
+	{ "log",	log_units },
+	{ "logfile",	logfile_units },
+	{ "logwriter",	logwriter_units },
 };
 
 static int	failed;		/* checks failed in the running test */

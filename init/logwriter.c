@@ -898,8 +898,7 @@ flush_done(struct lw *w)
 
 	for (i = 0; i < w->cf->nstreams; i++) {
 		s = &w->s[i];
-		if (s->cf->svc == w->barrier && !s->eof && s->drain > 0 &&
-		    w->k[s->sink].state != SK_DEAD)
+		if (s->cf->svc == w->barrier && !s->eof && s->drain > 0)
 			return 0;
 	}
 	for (i = 0; i < w->cf->nstreams; i++)
@@ -1048,12 +1047,16 @@ run(struct lw *w)
 		if (poll(w->pfd, (nfds_t)n, timeout) < 0)
 			continue;
 		w->now = now_ms();
+		/* Records first: child_started comes before the child's output. */
+		if (n > 0 && w->pwho[0] == -1 && w->pfd[0].revents != 0) {
+			w->ev_ready = 1;
+			records(w);
+			pump(w);
+		}
 		for (i = 0; i < n; i++) {
-			if (w->pfd[i].revents == 0)
+			if (w->pfd[i].revents == 0 || w->pwho[i] == -1)
 				continue;
-			if (w->pwho[i] == -1) {
-				w->ev_ready = 1;
-			} else if (w->pwho[i] < -1) {
+			if (w->pwho[i] < -1) {
 				k = &w->k[-2 - w->pwho[i]];
 				k->state = SK_OK;
 			} else if (readable(w, w->pwho[i])) {

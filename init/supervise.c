@@ -258,6 +258,11 @@ start_child(struct sv *s)
 		decide(s, 1, 0, 1);
 		return;
 	}
+	/* At once: the child may already be writing (the log writer's order). */
+	if (s->exec_err.stage == SPAWN_OK)
+		log_event(&s->log, LV_INFO, "child_started", (struct field[]){
+		    FN("pid", pid), FS("command", s->c->command),
+		    FN("restarts", s->restarts), FEND });
 	s->child = pid;
 	s->child_start = now_ms();
 	s->child_wall = wall();
@@ -271,9 +276,6 @@ start_child(struct sv *s)
 		    FN("pid", pid), FS("error", msg), FEND });
 		return;
 	}
-	log_event(&s->log, LV_INFO, "child_started", (struct field[]){
-	    FN("pid", pid), FS("command", s->c->command),
-	    FN("restarts", s->restarts), FEND });
 	if (s->c->max_cpu_pct > 0 || s->c->max_mem_mb > 0) {
 		wd_reset(&s->wd);
 		s->t_tick = s->child_start + s->c->check_interval;

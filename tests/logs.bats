@@ -101,7 +101,7 @@ script() {
 	awk -F'line="' '/stream=out/ {split($2, a, "\""); if (length(a[1]) > 16384) exit 1}' "$(logfile)"
 	echo "log writer peak RSS: ${hwm} kB" >&3
 	# ASan's shadow memory dwarfs this: the release build is the one measured.
-	[ "$INIT" != "$ROOT/build/init" ] || [ "$hwm" -lt 2048 ]
+	[ "$INIT" != "$ROOT/build/init" ] || [ "$hwm" -lt 1024 ]
 }
 
 @test "LOG_FORMAT=json: every file line is a JSON object; bad UTF-8 is escaped, not dropped" {

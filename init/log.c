@@ -99,7 +99,44 @@ special(uint64_t x)
 	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
 	    ((b - ONES) & ~b) | ((d - ONES) & ~d) | x) & HIGHS;
 }
+
+/* Sixteen bytes at a time where the compiler has vectors (SSE2, NEON). */
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+/* The index of the first byte of the 16 at P that is not PLAIN, or 16. */
+static inline size_t
+special16(const unsigned char *p)
+{
+	uint64_t lo, hi;
+	v16 x, m;
+
+	memcpy(&x, p, 16);
+	m = (v16)((x < 0x20) | (x >= 0x7f) | (x == '"') | (x == '\\'));
+	memcpy(&lo, &m, 8);
+	memcpy(&hi, (const char *)&m + 8, 8);
+	if (lo != 0)
+		return (size_t)__builtin_ctzll(lo) >> 3;
+	if (hi != 0)
+		return 8 + ((size_t)__builtin_ctzll(hi) >> 3);
+	return 16;
+}
 #endif
+
+/* Copy N bytes: a word at a time, for the short runs of a log line. */
+static inline void
+copy(char *dst, const char *src, size_t n)
+{
+#ifdef WORDS
+	uint64_t x;
+
+	for (; n >= 8; n -= 8, src += 8, dst += 8) {
+		memcpy(&x, src, 8);
+		memcpy(dst, &x, 8);
+	}
+#endif
+	while (n-- > 0)
+		*dst++ = *src++;
+}
 
 size_t
 log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
@@ -108,6 +145,7 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
 	size_t n = 0, i = 0, u, k;
+	int line = mode & LOG_ESC_LINE;
 	unsigned c;
 #ifdef WORDS
 	uint64_t x, m;
@@ -115,7 +153,15 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 
 	while (i < len) {
 #ifdef WORDS
-		/* Eight plain bytes at a time: most lines are nothing else. */
+		/* Plain bytes in blocks: most lines are nothing else. */
+		while (len - i >= 16 && size - n >= 16) {
+			memcpy(buf + n, s + i, 16);
+			k = special16(s + i);
+			n += k;
+			i += k;
+			if (k < 16)
+				break;
+		}
 		while (len - i >= 8 && size - n >= 8) {
 			memcpy(&x, s + i, 8);
 			memcpy(buf + n, &x, 8);
@@ -141,11 +187,15 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 		}
 		u = 1;
 		if (c == '"' || c == '\\') {
-			k = c == '\\' && mode == LOG_ESC_JSONRAW ? 4 : 2;
+			k = c == '\\' && (mode & 3) == LOG_ESC_JSONRAW ? 4 : 2;
 			if (size - n < k)
 				break;
-			memcpy(buf + n, "\\\\\\", k - 1);
+			buf[n] = '\\';
+			if (k == 4)
+				buf[n + 1] = buf[n + 2] = '\\';
 			buf[n + k - 1] = (char)c;
+		} else if (c == '\n' && line) {
+			break;
 		} else if (c == '\n' || c == '\t' || c == '\r') {
 			if (size - n < (k = 2))
 				break;
@@ -161,15 +211,16 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 			if (size - n < (k = u))
 				break;
 			memcpy(buf + n, s + i, u);
-		} else if (mode == LOG_ESC_JSON) {
+		} else if ((mode & 3) == LOG_ESC_JSON) {
 			return (size_t)-1;
 		} else {
 			/* Not UTF-8: \xNN (text), or \\xNN (JSON-escaped). */
 			u = 1;
-			k = mode == LOG_ESC_JSONRAW ? 5 : 4;
+			k = (mode & 3) == LOG_ESC_JSONRAW ? 5 : 4;
 			if (size - n < k)
 				break;
-			memcpy(buf + n, k == 5 ? "\\\\x" : "\\x", k - 2);
+			buf[n] = buf[n + k - 4] = '\\';
+			buf[n + k - 3] = 'x';
 			buf[n + k - 2] = hex[c >> 4];
 			buf[n + k - 1] = hex[c & 15];
 		}
@@ -336,23 +387,11 @@ log_head(int format, long long ms, const char *name, const char *stream,
 }
 
 size_t
-log_line(int format, const char *head, size_t hlen, const char *data,
-    size_t len, int partial, char *buf, size_t size)
+log_tail(int format, int partial, int raw, char *buf)
 {
-	int json = format == FMT_JSON, raw = 0;
-	size_t n, e;
+	int json = format == FMT_JSON;
+	size_t n = 0;
 
-	memcpy(buf, head, hlen);
-	n = hlen;
-	/* Room for the end of the line is kept, should SIZE be short. */
-	e = log_escape(data, len, buf + n, size - n - 40, json ? LOG_ESC_JSON :
-	    LOG_ESC_TEXT, NULL);
-	if (e == (size_t)-1) {
-		raw = 1;
-		e = log_escape(data, len, buf + n, size - n - 40,
-		    LOG_ESC_JSONRAW, NULL);
-	}
-	n += e;
 	buf[n++] = '"';
 	if (partial) {
 		memcpy(buf + n, json ? ",\"partial\":true" : " partial=true",
@@ -367,6 +406,51 @@ log_line(int format, const char *head, size_t hlen, const char *data,
 		buf[n++] = '}';
 	buf[n++] = '\n';
 	return n;
+}
+
+size_t
+log_line(int format, const char *head, size_t hlen, const char *data,
+    size_t len, int partial, char *buf, size_t size)
+{
+	int json = format == FMT_JSON, raw = 0;
+	size_t n, e;
+
+	copy(buf, head, hlen);
+	n = hlen;
+	/* Room for the end of the line is kept, should SIZE be short. */
+	e = log_escape(data, len, buf + n, size - n - LOG_TAIL_MAX,
+	    json ? LOG_ESC_JSON : LOG_ESC_TEXT, NULL);
+	if (e == (size_t)-1) {
+		raw = 1;
+		e = log_escape(data, len, buf + n, size - n - LOG_TAIL_MAX,
+		    LOG_ESC_JSONRAW, NULL);
+	}
+	n += e;
+	return n + log_tail(format, partial, raw, buf + n);
+}
+
+size_t
+log_text(int format, const char *head, size_t hlen, const char *data,
+    size_t len, char *buf, size_t size, size_t *used, int *raw)
+{
+	int mode = format == FMT_JSON ? LOG_ESC_JSON : LOG_ESC_TEXT;
+	size_t e;
+
+	if (size < hlen + LOG_TAIL_MAX)
+		return 0;
+	copy(buf, head, hlen);
+	size -= hlen + LOG_TAIL_MAX;
+	*raw = 0;
+	e = log_escape(data, len, buf + hlen, size, mode | LOG_ESC_LINE, used);
+	if (e == (size_t)-1) {
+		*raw = 1;
+		e = log_escape(data, len, buf + hlen, size,
+		    LOG_ESC_JSONRAW | LOG_ESC_LINE, used);
+	}
+	/* Stopped short of the newline or LEN: BUF is full. */
+	if (*used < len && data[*used] != '\n')
+		return 0;
+	return hlen + e;
 }
 
 void

@@ -40,13 +40,16 @@ struct log {
 #define LOG_BODY_MAX	(LOG_REC_MAX - 8)
 #define LOG_STAMP_MAX	40
 #define LOG_EVENT_MAX	(LOG_BODY_MAX + LOG_STAMP_MAX)
+/* The most log_tail() writes. */
+#define LOG_TAIL_MAX	40
 /* Room log_line() needs for LEN bytes of data after a head of HLEN. */
-#define LOG_LINE_ROOM(hlen, len)	((hlen) + 6 * (len) + 48)
+#define LOG_LINE_ROOM(hlen, len)	((hlen) + 6 * (len) + LOG_TAIL_MAX)
 /* A string value cut to fit keeps at least this much before its "...". */
 #define LOG_CUT_MIN	32
 
-/* log_escape() modes; see there. */
+/* log_escape() modes, and a flag: stop before a newline.  See there. */
 enum { LOG_ESC_TEXT, LOG_ESC_JSON, LOG_ESC_JSONRAW };
+#define LOG_ESC_LINE	4
 
 /* Set up L for the settings C, writing to FD (a record pipe if PIPED). */
 void	log_init(struct log *, const struct conf *, int, int);
@@ -90,10 +93,26 @@ size_t	log_head(int, long long, const char *, const char *, char *, size_t);
 size_t	log_line(int, const char *, size_t, const char *, size_t, int,
 	    char *, size_t);
 /*
+ * The start of a file line for the text at DATA up to its first newline,
+ * or LEN bytes: HEAD (HLEN bytes), then the text escaped, into BUF of SIZE
+ * bytes, leaving LOG_TAIL_MAX for log_tail().  *USED gets the bytes of
+ * DATA taken (not the newline), *RAW whether they were escaped as
+ * LOG_ESC_JSONRAW.  The length, or 0 if SIZE is too short for it all.
+ */
+size_t	log_text(int, const char *, size_t, const char *, size_t, char *,
+	    size_t, size_t *, int *);
+/*
+ * The end of a file line after its escaped text, into BUF (LOG_TAIL_MAX
+ * bytes): the closing quote, the PARTIAL mark, for JSON the "escaped" mark
+ * if RAW (the text was escaped with LOG_ESC_JSONRAW) and the brace, and a
+ * newline; its length.
+ */
+size_t	log_tail(int, int, int, char *);
+/*
  * Escape LEN bytes of SRC for a quoted logfmt value (LOG_ESC_TEXT) or a
  * JSON string (LOG_ESC_JSON*), into BUF of SIZE bytes, stopping before a
- * unit that would not fit; *USED (if not NULL) gets the bytes of SRC
- * consumed.  Its length, not NUL-terminated.  Both formats: `"` as `\"`,
+ * unit that would not fit, or before a newline if MODE has LOG_ESC_LINE;
+ * *USED (if not NULL) gets the bytes of SRC consumed.  Its length, not NUL-terminated.  Both formats: `"` as `\"`,
  * `\` as `\\`, newline, tab and CR as \n \t \r, other control bytes and
  * DEL as \u00NN, valid UTF-8 as itself.  A byte that is not part of valid
  * UTF-8: TEXT writes `\xNN`, which can be undone since a backslash is

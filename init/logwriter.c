@@ -245,7 +245,8 @@ emit(struct lw *w, int fi, const char *body, size_t blen)
 	if (fi >= 0 && (p = file_room(w, fi, lf_day_of_ms(ms), n)) != NULL) {
 		memcpy(p, line, n);
 		file_commit(w, n);
-	}
+	} else if (fi >= 0)
+		w->f[fi].missed++;
 	if (w->k[w->sink_of[2]].state != SK_DEAD &&
 	    w->qlen + n <= LOG_QUEUE_MAX) {
 		memcpy(w->q + w->qlen, line, n);
@@ -497,7 +498,7 @@ file_flush(struct lw *w)
 
 /*
  * Room in the batch for a line of at most NEED bytes for file FI on day
- * DAY, or NULL if the file is failing and the line is counted as missed.
+ * DAY, or NULL if the file is failing (the caller counts the line).
  */
 static char *
 file_room(struct lw *w, int fi, long long day, size_t need)
@@ -510,10 +511,8 @@ file_room(struct lw *w, int fi, long long day, size_t need)
 		file_flush(w);
 		fresh = 1;
 	}
-	if (f->broken && w->now < f->retry) {
-		f->missed++;
+	if (f->broken && w->now < f->retry)
 		return NULL;
-	}
 	if (fresh) {
 		g = &w->seg[w->nseg++];
 		*g = (struct seg){ fi, day, w->blen, 0, 0 };
@@ -759,35 +758,88 @@ pump(struct lw *w)
 
 /* ---- streams ------------------------------------------------------------- */
 
+/* S's head of a file line for the current stamp. */
+static void
+head(struct lw *w, struct stream *s)
+{
+	if (s->head_ms != w->stamp) {
+		s->headlen = log_head(w->cf->files[s->cf->file].format, w->stamp,
+		    s->cf->name, s->cf->stream, s->head, sizeof(s->head));
+		s->head_ms = w->stamp;
+	}
+}
+
 /* One file line of stream S: DATA of LEN bytes, a part if PARTIAL. */
 static void
 file_line(struct lw *w, struct stream *s, const char *data, size_t len,
     int partial)
 {
-	const struct lw_file *cf = &w->cf->files[s->cf->file];
-	long long ms = w->stamp;
+	int fi = s->cf->file;
+	size_t room;
 	char *p;
 
-	if (s->head_ms != ms) {
-		s->headlen = log_head(cf->format, ms, s->cf->name,
-		    s->cf->stream, s->head, sizeof(s->head));
-		s->head_ms = ms;
-	}
-	p = file_room(w, s->cf->file, lf_day_of_ms(ms),
-	    LOG_LINE_ROOM(s->headlen, len));
+	head(w, s);
+	room = LOG_LINE_ROOM(s->headlen, len);
+	p = file_room(w, fi, lf_day_of_ms(w->stamp), room);
 	if (p != NULL)
-		file_commit(w, log_line(cf->format, s->head, s->headlen, data,
-		    len, partial, p, LOG_LINE_ROOM(s->headlen, len)));
+		file_commit(w, log_line(w->cf->files[fi].format, s->head,
+		    s->headlen, data, len, partial, p, room));
+	else
+		w->f[fi].missed++;
+}
+
+/*
+ * The next line of stream S that starts at P (N bytes read), escaped
+ * straight into the batch: no copy, no second pass to find its end.  The
+ * bytes of P it took, or 0 if the file is failing or the line goes on in
+ * the next read.
+ */
+static size_t
+fast_line(struct lw *w, struct stream *s, long long day, const char *p,
+    size_t n)
+{
+	int fi = s->cf->file, format = w->cf->files[fi].format, raw;
+	size_t len = n < w->linecap ? n : w->linecap, used, k;
+	char *b;
+
+	for (;;) {
+		b = file_room(w, fi, day, s->headlen + LOG_TAIL_MAX + 64);
+		if (b == NULL)
+			return 0;
+		k = log_text(format, s->head, s->headlen, p, len, b,
+		    LOG_BATCH_MAX - w->blen, &used, &raw);
+		if (k > 0)
+			break;
+		file_flush(w);	/* the batch is full: this line starts the next */
+	}
+	if (used < len || (len < n && p[len] == '\n')) {
+		file_commit(w, k + log_tail(format, 0, raw, b + k));
+		return used + 1;
+	}
+	if (len < n) {
+		/* linecap bytes and more to come: a part. */
+		file_commit(w, k + log_tail(format, 1, raw, b + k));
+		return len;
+	}
+	return 0;
 }
 
 /* The lines of N bytes at P of stream S, for its file. */
 static void
 to_file(struct lw *w, struct stream *s, const char *p, size_t n)
 {
+	long long day = lf_day_of_ms(w->stamp);
 	size_t take;
 	int how;
 
+	head(w, s);
 	while (n > 0) {
+		if (s->len == 0 && (take = fast_line(w, s, day, p, n)) > 0) {
+			p += take;
+			n -= take;
+			continue;
+		}
+		/* A line begun in an earlier read, or one to keep for the next. */
 		how = lw_cut(p, n, s->len, w->linecap, &take);
 		if (how == LW_MORE || s->len > 0) {
 			memcpy(s->line + s->len, p, take);

@@ -21,6 +21,7 @@
 #define LOG_READ_MAX	(64 * 1024)	/* one read from the child's pipe */
 #define LOG_BATCH_MAX	(128 * 1024)	/* file lines written at once: the longest escaped line fits */
 #define LOG_QUEUE_MAX	(16 * 1024)	/* events waiting for stderr */
+#define LOG_PIPE_SIZE	(256 * 1024)	/* a service's output pipe, in the kernel */
 #define LW_SVC_MAX	64		/* services sharing one log writer */
 #define PROCS_MAX	8192		/* processes one /proc scan looks at */
 #define TOP_MAX		3		/* processes named in a watchdog breach */

@@ -160,7 +160,7 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 			n += k;
 			i += k;
 			if (k < 16)
-				break;
+				goto look;
 		}
 		while (len - i >= 8 && size - n >= 8) {
 			memcpy(&x, s + i, 8);
@@ -169,7 +169,7 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 				k = (size_t)__builtin_ctzll(m) >> 3;
 				n += k;
 				i += k;
-				break;
+				goto look;
 			}
 			n += 8;
 			i += 8;
@@ -185,6 +185,10 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 			i++;
 			continue;
 		}
+#ifdef WORDS
+look:		/* S[I] is not plain: the blocks said so. */
+		c = s[i];
+#endif
 		u = 1;
 		if (c == '"' || c == '\\') {
 			k = c == '\\' && (mode & 3) == LOG_ESC_JSONRAW ? 4 : 2;

@@ -1224,6 +1224,12 @@ setup(const struct lw_config *cf)
 		w->k[i] = (struct sink){ .fd = i + 1, .owner = NOBODY,
 		    .pwho = NOBODY, .pend = m + at[4] + (size_t)i * LOG_READ_MAX };
 	for (i = 0; i < cf->nstreams; i++) {
+		/*
+		 * A deeper pipe lets a child write on while we write the file
+		 * (kernel memory, filled only when we fall behind).  Best
+		 * effort: past the user's pipe quota it stays as it is.
+		 */
+		fcntl(cf->streams[i].fd, F_SETPIPE_SZ, LOG_PIPE_SIZE);
 		w->s[i] = (struct stream){ .cf = &cf->streams[i], .bol = 1,
 		    .head_ms = -1, .line = m + at[3] + (size_t)i * cap };
 		w->s[i].sink = w->sink_of[cf->streams[i].out == 1 ? 1 : 2];

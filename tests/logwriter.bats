@@ -18,7 +18,7 @@ teardown() {
 
 with() { printf '%s\n' "$@" >>"$T/c.conf"; }
 today() { date -u +%F; }
-logfile() { echo "$LOGS/app-${1:-$(today)}.log"; }
+logfile() { echo "$LOGS/app-$(today).log"; }
 script() {
 	cat >"$T/child.sh"
 	with "COMMAND='/bin/sh $T/child.sh'"
@@ -348,8 +348,11 @@ every_byte_kept() {
 
 @test "a long COMMAND and config path are cut with ... and every event line stays valid (text and json)" {
 	# Quotes double when escaped: both values are longer than an event.
-	cp=$(printf '"/opt/lib/jar%04d.jar":' $(seq 1 170))
-	d=$T$(printf '/%0200d' 1 2 3 4 5 6)$(printf '/%s' $(printf '"%.0s' $(seq 200)){,,,,,,,,,})
+	cp=$(seq -f '"/opt/lib/jar%04g.jar":' 1 170 | tr -d '\n')
+	q=$(head -c 200 /dev/zero | tr '\0' '"')
+	d=$T
+	for i in 1 2 3 4 5 6; do d=$d/$(printf '%0200d' "$i"); done
+	for i in 1 2 3 4 5 6 7 8 9 10; do d=$d/$q; done
 	mkdir -p "$d"
 	for format in text json; do
 		rm -rf "$LOGS"

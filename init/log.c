@@ -362,10 +362,16 @@ log_stamp(long long ms, const char *body, size_t blen, char *buf,
 		n = fmt(buf, size, "{\"ts\":\"%s\",", t);
 	else
 		n = fmt(buf, size, "ts=%s ", t);
-	if (blen > size - n - 1)
-		blen = size - n - 1;
-	memcpy(buf + n, body, blen);
-	n += blen;
+	return log_append(buf, n, size, body, blen);
+}
+
+size_t
+log_append(char *buf, size_t n, size_t size, const char *s, size_t len)
+{
+	if (len > size - n - 1)
+		len = size - n - 1;
+	memcpy(buf + n, s, len);
+	n += len;
 	buf[n++] = '\n';
 	return n;
 }

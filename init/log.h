@@ -76,6 +76,11 @@ size_t	log_body(int, int, const char *, const char *, const struct field *,
  * "{"ts":"STAMP",BODY\n", into BUF of LOG_EVENT_MAX bytes; its length.
  */
 size_t	log_stamp(long long, const char *, size_t, char *, size_t);
+/*
+ * Append LEN bytes of S and a newline to BUF, which holds N of its SIZE
+ * bytes; S is cut to fit.  The new length.
+ */
+size_t	log_append(char *, size_t, size_t, const char *, size_t);
 /* Epoch millisecond MS as RFC 3339 UTC with milliseconds; its length. */
 size_t	log_time(long long, char *, size_t);
 /*

@@ -147,12 +147,7 @@ lw_rec_event(int svc, const char *body, size_t blen, char *buf, size_t size)
 
 	n = svc < 0 ? fmt(buf, size, "%c- ", LW_REC_EVENT) :
 	    fmt(buf, size, "%c%d ", LW_REC_EVENT, svc);
-	if (blen > size - n - 1)
-		blen = size - n - 1;
-	memcpy(buf + n, body, blen);
-	n += blen;
-	buf[n++] = '\n';
-	return n;
+	return log_append(buf, n, size, body, blen);
 }
 
 size_t

@@ -4,25 +4,8 @@
 # file or its directory fail.
 
 load helper
+load loghelper
 
-setup() {
-	common_setup
-	LOGS=$T/logs
-	printf '%s\n' "NAME=app" "PID_DIR=$T/run" "LOG_DIR=$LOGS" >"$T/c.conf"
-}
-
-teardown() {
-	mountpoint -q "$T/small" 2>/dev/null && umount "$T/small"
-	common_teardown
-}
-
-with() { printf '%s\n' "$@" >>"$T/c.conf"; }
-today() { date -u +%F; }
-logfile() { echo "$LOGS/app-$(today).log"; }
-script() {
-	cat >"$T/child.sh"
-	with "COMMAND='/bin/sh $T/child.sh'"
-}
 decode() { python3 "$BATS_TEST_DIRNAME/logdecode.py" "$@"; }
 # The event names and child lines of the file, in order.
 events() { decode events "$(logfile)"; }
@@ -264,41 +247,36 @@ every_byte_kept() {
 	sed 's/ .*//' "$(logfile)" | sort -c
 }
 
-@test "the day's file removed while running: noticed, warned once, re-created; later lines and tail keep working" {
+# removed_while_running CMD...: CMD removes the day's file (or more) while
+# the child writes a line every 50 ms; it must be noticed, warned about
+# once and re-created, with every later line in the new file.
+removed_while_running() {
 	script <<-'EOF'
 	i=0
 	while [ $i -lt 80 ]; do i=$((i + 1)); echo "n $i"; sleep 0.05; done
 	EOF
 	start_init start "$T/c.conf"
 	wait_until 10 file_has "$(logfile)" 'line="n 5"'
-	rm "$(logfile)"
+	"$@"
 	k=$(grep -c '^n ' "$T/out")
 	wait_until 20 file_has "$(logfile)" 'line="n '
 	wait_init 30
+	[ "$(stat -c %a "$LOGS")" = 750 ]
 	[ "$(grep -c 'event=log_file_failed' "$T/err")" -eq 1 ]
 	grep -q "event=log_file_failed dir=$LOGS file=app-$(today).log error=\"removed while open\"" "$T/err"
 	grep -q 'event=log_file_recovered missed_lines=0' "$(logfile)"
-	# Every line printed after the removal is in the new file.
 	for i in $(seq $((k + 1)) 80); do grep -q "line=\"n $i\"" "$(logfile)"; done
+}
+
+@test "the day's file removed while running: noticed, warned once, re-created; later lines and tail keep working" {
+	removed_while_running rm "$(logfile)"
 	run "$INIT" tail "$T/c.conf" -n 1
 	assert_success
 	assert_output --partial 'event=exiting'
 }
 
 @test "LOG_DIR removed while running: noticed, warned once, re-created with its file" {
-	script <<-'EOF'
-	i=0
-	while [ $i -lt 80 ]; do i=$((i + 1)); echo "n $i"; sleep 0.05; done
-	EOF
-	start_init start "$T/c.conf"
-	wait_until 10 file_has "$(logfile)" 'line="n 5"'
-	rm -rf "$LOGS"
-	k=$(grep -c '^n ' "$T/out")
-	wait_init 30
-	[ "$(stat -c %a "$LOGS")" = 750 ]
-	[ "$(grep -c 'event=log_file_failed' "$T/err")" -eq 1 ]
-	grep -q 'event=log_file_recovered missed_lines=0' "$(logfile)"
-	for i in $(seq $((k + 1)) 80); do grep -q "line=\"n $i\"" "$(logfile)"; done
+	removed_while_running rm -rf "$LOGS"
 }
 
 @test "a full disk never leaves a torn line: every line parses, and lines kept plus missed_lines add up" {

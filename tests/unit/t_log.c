@@ -20,17 +20,21 @@ hexval(int c)
 }
 
 /*
- * Undo the text escaping of N bytes at S into OUT: the reader's side of
- * the rule in log.h.  Its length, or -1 on an escape it does not know.
+ * Undo the escaping of N bytes at S into OUT, as a reader would: the text
+ * rule in log.h, or if JSON a JSON string's (no \x, no bare quote or
+ * control byte; \u only below U+0080, as we write it).  Its length, or -1
+ * on what the rule does not allow.
  */
 static long
-unescape(const char *s, size_t n, char *out)
+decode(const char *s, size_t n, char *out, int json)
 {
 	size_t i;
 	long o = 0;
 	int a, b;
 
 	for (i = 0; i < n; i++) {
+		if (json && (s[i] == '"' || (unsigned char)s[i] < 0x20))
+			return -1;
 		if (s[i] != '\\') {
 			out[o++] = s[i];
 			continue;
@@ -43,18 +47,13 @@ unescape(const char *s, size_t n, char *out)
 		case 't': out[o++] = '\t'; break;
 		case 'r': out[o++] = '\r'; break;
 		case 'u':
-			if (i + 4 >= n || s[i + 1] != '0' || s[i + 2] != '0')
-				return -1;
-			a = hexval(s[i + 3]);
-			b = hexval(s[i + 4]);
-			if (a < 0 || b < 0)
-				return -1;
-			out[o++] = (char)(a * 16 + b);
-			i += 4;
-			break;
 		case 'x':
-			if (i + 2 >= n)
+			if (s[i] == 'u' && (i + 4 >= n || s[i + 1] != '0' ||
+			    s[i + 2] > '7'))
 				return -1;
+			if (s[i] == 'x' && (json || i + 2 >= n))
+				return -1;
+			i += s[i] == 'u' ? 2 : 0;
 			a = hexval(s[i + 1]);
 			b = hexval(s[i + 2]);
 			if (a < 0 || b < 0)
@@ -68,44 +67,8 @@ unescape(const char *s, size_t n, char *out)
 	}
 	return o;
 }
-
-/*
- * A JSON string's content (N bytes at S, between the quotes) decoded, as
- * a JSON parser would, for the \u escapes we write (below U+0080).
- */
-static long
-json_decode(const char *s, size_t n, char *out)
-{
-	size_t i;
-	long o = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"' || (unsigned char)s[i] < 0x20)
-			return -1;	/* must have been escaped */
-		if (s[i] != '\\') {
-			out[o++] = s[i];
-			continue;
-		}
-		if (++i == n)
-			return -1;
-		switch (s[i]) {
-		case '\\': case '"': case '/': out[o++] = s[i]; break;
-		case 'n': out[o++] = '\n'; break;
-		case 't': out[o++] = '\t'; break;
-		case 'r': out[o++] = '\r'; break;
-		case 'u':
-			if (i + 4 >= n || s[i + 1] != '0' || s[i + 2] > '7' ||
-			    hexval(s[i + 3]) < 0 || hexval(s[i + 4]) < 0)
-				return -1;
-			out[o++] = (char)(hexval(s[i + 3]) * 16 + hexval(s[i + 4]));
-			i += 4;
-			break;
-		default:
-			return -1;
-		}
-	}
-	return o;
-}
+#define unescape(s, n, out)	decode((s), (n), (out), 0)
+#define json_decode(s, n, out)	decode((s), (n), (out), 1)
 
 /* Text format: every byte value comes back, and escapes are distinct. */
 static void

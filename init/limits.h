@@ -17,7 +17,7 @@
 #define HISTORY_MAX	1000		/* restart times: MAX_RESTARTS at most */
 #define EVENT_MAX	2048		/* one message of init's own on stderr */
 #define LOG_LINE_MAX	(16 * 1024)	/* longer child lines go out in parts */
-#define LOG_LINES_POOL	(384 * 1024)	/* all streams' unfinished lines: less each past 24 */
+#define LOG_LINES_POOL	(256 * 1024)	/* all streams' unfinished lines: less each past 16 */
 #define LOG_READ_MAX	(64 * 1024)	/* one read from the child's pipe */
 #define LOG_BATCH_MAX	(128 * 1024)	/* file lines written at once: the longest escaped line fits */
 #define LOG_QUEUE_MAX	(16 * 1024)	/* events waiting for stderr */

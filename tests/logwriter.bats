@@ -241,6 +241,8 @@ every_byte_kept() {
 	for i in $(seq 1 30); do seq 1 5000; done
 	EOF
 	start_init start "$T/c.conf"
+	# Signals only once init has blocked them (it has when it logs).
+	wait_until 20 file_has "$T/err" event=child_started
 	for i in $(seq 1 300); do kill -USR1 "$INIT_PID" 2>/dev/null || break; done
 	wait_init 60
 	[ "$(grep -c 'event=signal_forwarded' "$(logfile)")" -ge 1 ]

@@ -100,25 +100,38 @@ special(uint64_t x)
 	    ((b - ONES) & ~b) | ((d - ONES) & ~d) | x) & HIGHS;
 }
 
-/* Sixteen bytes at a time where the compiler has vectors (SSE2, NEON). */
-typedef unsigned char v16 __attribute__((vector_size(16)));
+/*
+ * Sixteen bytes at a time where the compiler has vectors (SSE2, NEON).
+ * As signed bytes, one compare finds both the control bytes and 0x80 up.
+ */
+typedef signed char v16 __attribute__((vector_size(16)));
 
-/* The index of the first byte of the 16 at P that is not PLAIN, or 16. */
-static inline size_t
+/*
+ * The bytes of the 16 at P that are not PLAIN, as bits (bit I: byte I);
+ * 0 if none.  Without SSE2's pmovmskb only the first one is set.
+ */
+static inline unsigned
 special16(const unsigned char *p)
 {
-	uint64_t lo, hi;
 	v16 x, m;
+#ifndef __SSE2__
+	uint64_t lo, hi;
+#endif
 
 	memcpy(&x, p, 16);
-	m = (v16)((x < 0x20) | (x >= 0x7f) | (x == '"') | (x == '\\'));
+	m = (v16)((x < 0x20) | (x == 0x7f) | (x == '"') | (x == '\\'));
+#ifdef __SSE2__
+	return (unsigned)__builtin_ia32_pmovmskb128(
+	    (char __attribute__((vector_size(16))))m);
+#else
 	memcpy(&lo, &m, 8);
 	memcpy(&hi, (const char *)&m + 8, 8);
 	if (lo != 0)
-		return (size_t)__builtin_ctzll(lo) >> 3;
+		return 1U << (__builtin_ctzll(lo) >> 3);
 	if (hi != 0)
-		return 8 + ((size_t)__builtin_ctzll(hi) >> 3);
-	return 16;
+		return 1U << (8 + (__builtin_ctzll(hi) >> 3));
+	return 0;
+#endif
 }
 #endif
 
@@ -149,6 +162,7 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 	unsigned c;
 #ifdef WORDS
 	uint64_t x, m;
+	unsigned b;
 #endif
 
 	while (i < len) {
@@ -156,11 +170,15 @@ log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
 		/* Plain bytes in blocks: most lines are nothing else. */
 		while (len - i >= 16 && size - n >= 16) {
 			memcpy(buf + n, s + i, 16);
-			k = special16(s + i);
-			n += k;
-			i += k;
-			if (k < 16)
+			/* The next block does not wait for where this one stops. */
+			if ((b = special16(s + i)) != 0) {
+				k = (size_t)__builtin_ctz(b);
+				n += k;
+				i += k;
 				goto look;
+			}
+			n += 16;
+			i += 16;
 		}
 		while (len - i >= 8 && size - n >= 8) {
 			memcpy(&x, s + i, 8);

@@ -353,6 +353,39 @@ file_lines(void)
 	    "\"escaped\":true}\n");
 }
 
+/* log_text: head and text up to the newline, in one pass; 0 if short. */
+static void
+text_to_newline(void)
+{
+	char buf[256];
+	size_t n, used;
+	int raw;
+
+	n = log_text(FMT_TEXT, "H:", 2, "a\"b\nnext", 9, buf, sizeof(buf),
+	    &used, &raw);
+	CHECK_MEM(buf, n, "H:a\\\"b");
+	CHECK_INT(used, 3);
+	CHECK_INT(raw, 0);
+	n += log_tail(FMT_TEXT, 0, raw, buf + n);
+	CHECK_MEM(buf, n, "H:a\\\"b\"\n");
+	/* No newline in LEN bytes: all of them. */
+	n = log_text(FMT_TEXT, "H:", 2, "abc", 3, buf, sizeof(buf), &used, &raw);
+	CHECK_INT(used, 3);
+	CHECK_INT(n, 5);
+	/* JSON with a raw byte before the newline: escaped, marked. */
+	n = log_text(FMT_JSON, "H:", 2, "\\\xff\n\xfe", 4, buf, sizeof(buf),
+	    &used, &raw);
+	CHECK_INT(used, 2);
+	CHECK_INT(raw, 1);
+	n += log_tail(FMT_JSON, 1, raw, buf + n);
+	CHECK_MEM(buf, n, "H:\\\\\\\\\\\\xff\",\"partial\":true,\"escaped\":true}\n");
+	/* Too little room for all the text: 0, and the caller flushes. */
+	CHECK_INT(log_text(FMT_TEXT, "H:", 2, "abcdefgh\n", 9, buf,
+	    2 + LOG_TAIL_MAX + 4, &used, &raw), 0);
+	CHECK_INT(log_text(FMT_TEXT, "H:", 2, "abcdefgh\n", 9, buf,
+	    2 + LOG_TAIL_MAX + 8, &used, &raw), 10);
+}
+
 const struct unit log_units[] = {
 	{ "text escape: all 256 byte values round-trip, no two alike", text_all_bytes },
 	{ "text escape: raw 0xff and the text \\xff differ", text_raw_vs_literal },
@@ -365,5 +398,6 @@ const struct unit log_units[] = {
 	{ "body: short fields as they are, quoted when needed", body_plain },
 	{ "stamps: RFC 3339 UTC ms, text and JSON", stamps },
 	{ "file lines: head, escapes, partial and escaped marks", file_lines },
+	{ "file lines: log_text stops at the newline, or says it did not fit", text_to_newline },
 	{ NULL, NULL },
 };

@@ -90,7 +90,7 @@ static const unsigned long long plain_map[4] = {
  * below 0x20, '"', '\\', DEL, or 0x80 and up.  A flag can be false only
  * above a true one (a borrow), so the lowest flag is always exact.
  */
-static inline uint64_t
+static inline __attribute__((always_inline)) uint64_t
 special(uint64_t x)
 {
 	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\'),
@@ -110,7 +110,7 @@ typedef signed char v16 __attribute__((vector_size(16)));
  * The bytes of the 16 at P that are not PLAIN, as bits (bit I: byte I);
  * 0 if none.  Without SSE2's pmovmskb only the first one is set.
  */
-static inline unsigned
+static inline __attribute__((always_inline)) unsigned
 special16(const unsigned char *p)
 {
 	v16 x, m;
@@ -136,7 +136,7 @@ special16(const unsigned char *p)
 #endif
 
 /* Copy N bytes: a word at a time, for the short runs of a log line. */
-static inline void
+static inline __attribute__((always_inline)) void
 copy(char *dst, const char *src, size_t n)
 {
 #ifdef WORDS
@@ -151,8 +151,13 @@ copy(char *dst, const char *src, size_t n)
 		*dst++ = *src++;
 }
 
-size_t
-log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
+/*
+ * log_escape()'s work, inlined into log_lines() too: there it runs once
+ * per line of the busiest loop, and a call per line costs as much as the
+ * scan of a short line.
+ */
+static inline __attribute__((always_inline)) size_t
+escape(const char *src, size_t len, char *buf, size_t size, int mode,
     size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -252,6 +257,13 @@ look:		/* S[I] is not plain: the blocks said so. */
 	if (used != NULL)
 		*used = i;
 	return n;
+}
+
+size_t
+log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
+    size_t *used)
+{
+	return escape(src, len, buf, size, mode, used);
 }
 
 /* Whether S (LEN bytes) can be a logfmt value without quotes. */
@@ -412,6 +424,35 @@ log_head(int format, long long ms, const char *name, const char *stream,
 	n += value(buf + n, size - n, json, stream, &raw);
 	n += fmt(buf + n, size - n, json ? ",\"line\":\"" : " line=\"");
 	return n;
+}
+
+size_t
+log_lines(int format, const char *head, size_t hlen, const char *data,
+    size_t len, size_t cap, char *buf, size_t size, size_t *used,
+    unsigned long *lines)
+{
+	int json = format == FMT_JSON;
+	int mode = (json ? LOG_ESC_JSON : LOG_ESC_TEXT) | LOG_ESC_LINE;
+	size_t o = 0, i = 0, e, u;
+
+	*lines = 0;
+	while (i < len && size - o >= hlen + LOG_TAIL_MAX) {
+		copy(buf + o, head, hlen);
+		e = escape(data + i, len - i < cap ? len - i : cap,
+		    buf + o + hlen, size - o - hlen - LOG_TAIL_MAX, mode, &u);
+		/* Not UTF-8 in JSON, unfinished, too long, or no room: not ours. */
+		if (e == (size_t)-1 || i + u == len || data[i + u] != '\n')
+			break;
+		o += hlen + e;
+		buf[o++] = '"';
+		if (json)
+			buf[o++] = '}';
+		buf[o++] = '\n';
+		i += u + 1;
+		(*lines)++;
+	}
+	*used = i;
+	return o;
 }
 
 size_t

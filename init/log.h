@@ -107,6 +107,16 @@ size_t	log_line(int, const char *, size_t, const char *, size_t, int,
 size_t	log_text(int, const char *, size_t, const char *, size_t, char *,
 	    size_t, size_t *, int *);
 /*
+ * The file lines (as log_line() makes them) for the whole lines at DATA,
+ * as many as LEN bytes hold and SIZE bytes of BUF take, with no line
+ * longer than CAP: it stops before a line that is unfinished, longer,
+ * not UTF-8 in JSON, or does not fit, which the caller takes on its own.
+ * The bytes written; *USED gets the bytes of DATA taken (newlines
+ * included), *LINES the number of lines.
+ */
+size_t	log_lines(int, const char *, size_t, const char *, size_t, size_t,
+	    char *, size_t, size_t *, unsigned long *);
+/*
  * The end of a file line after its escaped text, into BUF (LOG_TAIL_MAX
  * bytes): the closing quote, the PARTIAL mark, for JSON the "escaped" mark
  * if RAW (the text was escaped with LOG_ESC_JSONRAW) and the brace, and a

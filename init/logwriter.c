@@ -515,14 +515,21 @@ file_room(struct lw *w, int fi, long long day, size_t need)
 	return w->batch + w->blen;
 }
 
+/* N bytes of LINES whole lines are in the batch where file_room() said. */
 static void
-file_commit(struct lw *w, size_t n)
+file_commit_n(struct lw *w, size_t n, unsigned long lines)
 {
 	struct seg *g = &w->seg[w->nseg - 1];
 
 	g->len += n;
-	g->lines++;
+	g->lines += lines;
 	w->blen += n;
+}
+
+static void
+file_commit(struct lw *w, size_t n)
+{
+	file_commit_n(w, n, 1);
 }
 
 /* ---- output fds ------------------------------------------------------------ */
@@ -819,6 +826,29 @@ fast_line(struct lw *w, struct stream *s, long long day, const char *p,
 	return 0;
 }
 
+/*
+ * The plain whole lines at P (N bytes read) of stream S, all in one go;
+ * the bytes of P taken.  What is left starts with a line for fast_line().
+ */
+static size_t
+fast_lines(struct lw *w, struct stream *s, long long day, const char *p,
+    size_t n)
+{
+	int fi = s->cf->file;
+	unsigned long lines;
+	size_t used, k;
+	char *b;
+
+	b = file_room(w, fi, day, s->headlen + LOG_TAIL_MAX + 64);
+	if (b == NULL)
+		return 0;
+	k = log_lines(w->cf->files[fi].format, s->head, s->headlen, p, n,
+	    w->linecap, b, LOG_BATCH_MAX - w->blen, &used, &lines);
+	if (lines > 0)
+		file_commit_n(w, k, lines);
+	return used;
+}
+
 /* The lines of N bytes at P of stream S, for its file. */
 static void
 to_file(struct lw *w, struct stream *s, const char *p, size_t n)
@@ -829,6 +859,11 @@ to_file(struct lw *w, struct stream *s, const char *p, size_t n)
 
 	head(w, s);
 	while (n > 0) {
+		if (s->len == 0 && (take = fast_lines(w, s, day, p, n)) > 0) {
+			p += take;
+			n -= take;
+			continue;
+		}
 		if (s->len == 0 && (take = fast_line(w, s, day, p, n)) > 0) {
 			p += take;
 			n -= take;

@@ -386,6 +386,35 @@ text_to_newline(void)
 	    2 + LOG_TAIL_MAX + 8, &used, &raw), 10);
 }
 
+/* log_lines: every plain whole line at once; stops where one is not. */
+static void
+many_lines(void)
+{
+	char buf[512];
+	unsigned long lines;
+	size_t n, used;
+
+	n = log_lines(FMT_TEXT, "H:", 2, "a\nb\"\nc", 7, 100, buf, sizeof(buf),
+	    &used, &lines);
+	CHECK_MEM(buf, n, "H:a\"\nH:b\\\"\"\n");
+	CHECK_INT(lines, 2);
+	CHECK_INT(used, 5);		/* "c" is not finished */
+	n = log_lines(FMT_JSON, "H:", 2, "a\n\xff\nb\n", 6, 100, buf,
+	    sizeof(buf), &used, &lines);
+	CHECK_MEM(buf, n, "H:a\"}\n");
+	CHECK_INT(used, 2);		/* a raw byte: the caller's */
+	n = log_lines(FMT_TEXT, "H:", 2, "abcd\nabcde\n", 11, 4, buf,
+	    sizeof(buf), &used, &lines);
+	CHECK_INT(n, 8);
+	CHECK_INT(lines, 1);		/* a line of exactly CAP is whole */
+	CHECK_INT(used, 5);		/* one longer goes in parts */
+	n = log_lines(FMT_TEXT, "H:", 2, "ab\ncd\n", 6, 100, buf,
+	    2 + 5 + 2 + LOG_TAIL_MAX, &used, &lines);
+	CHECK_INT(lines, 1);		/* no room for the second */
+	CHECK_INT(n, 6);
+	CHECK_INT(used, 3);
+}
+
 const struct unit log_units[] = {
 	{ "text escape: all 256 byte values round-trip, no two alike", text_all_bytes },
 	{ "text escape: raw 0xff and the text \\xff differ", text_raw_vs_literal },
@@ -399,5 +428,6 @@ const struct unit log_units[] = {
 	{ "stamps: RFC 3339 UTC ms, text and JSON", stamps },
 	{ "file lines: head, escapes, partial and escaped marks", file_lines },
 	{ "file lines: log_text stops at the newline, or says it did not fit", text_to_newline },
+	{ "file lines: log_lines takes plain whole lines, leaves the rest", many_lines },
 	{ NULL, NULL },
 };

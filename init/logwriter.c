@@ -85,7 +85,7 @@ struct stream {			/* the writer's side of one lw_stream */
 	size_t		 headlen;
 	char		 head[HEAD_MAX];
 	size_t		 len;		/* of its unfinished line */
-	char		*line;		/* LINE bytes */
+	char		*line;		/* linecap bytes */
 };
 
 struct file {			/* the writer's side of one lw_file */

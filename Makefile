@@ -88,7 +88,7 @@ run: $(BUILD)/init $(OUT)/worker
 test:
 	@sh tests/deps.sh
 	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build build/init fixtures
-	$(MAKE) --no-print-directory $(BUILD)/init $(BUILD)/unit/run
+	$(MAKE) --no-print-directory $(BUILD)/init $(BUILD)/unit/run $(BUILD)/unit/lwdrive
 	$(BUILD)/unit/run
 	INIT_BIN=$(abspath $(BUILD)/init) bats $(BATSFLAGS) tests
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: build/init side by side with tini, dumb-init and catatonit in
 # the same run, one markdown table with ratios to tini (issue 6), plus the
-# log throughput (issue 3) and watchdog tick cost (issue 4) figures.
+# log throughput (issue 3) and watchdog tick cost (issue 4) figures; then a
+# second table: the log pipeline against s6-log, svlogd and multilog, with
+# `cat > file` as the ceiling (paired runs on a tmpfs, section 9).
 #
 # Runs as root (PID namespaces through `unshare --pid --fork --mount-proc`).
 # The machine may be noisy: every figure is a median, the inits are measured
@@ -11,7 +13,9 @@
 # Knobs (environment): BENCH_TRUE_RUNS [500], BENCH_SIGNALS [1000],
 # BENCH_ZOMBIES [10000], BENCH_ZOMBIE_RUNS [3], BENCH_IDLE_SECONDS [20],
 # BENCH_LOG_BYTES [1073741824], BENCH_LOG_RUNS [3], BENCH_TICK_SECONDS [10],
-# BENCH_TREES ["1 100 1000"].  Helpers come from build/bench (make bench).
+# BENCH_TREES ["1 100 1000"], BENCH_LOGTAB_BYTES [268435456],
+# BENCH_LOGTAB_PAIRS [7], BENCH_ONLY [all, or "logtab": just the log table].
+# Helpers come from build/bench (make bench).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -30,6 +34,9 @@ LOG_RUNS=${BENCH_LOG_RUNS:-3}
 TICK_SECONDS=${BENCH_TICK_SECONDS:-10}
 TREES=${BENCH_TREES:-1 100 1000}
 TICK_INTERVAL=0.1
+LT_BYTES=${BENCH_LOGTAB_BYTES:-268435456}
+LT_PAIRS=${BENCH_LOGTAB_PAIRS:-7}
+ONLY=${BENCH_ONLY:-all}
 NS=(unshare --pid --fork --mount-proc)
 
 say() { printf '%s\n' "$*" >&2; }
@@ -38,10 +45,19 @@ die() { say "bench: $*"; exit 1; }
 # ---- setup -------------------------------------------------------------
 
 [ "$(id -u)" = 0 ] || die "needs root (PID namespaces)"
-for p in "$INIT" "$INIT_ARM" "$B"/{timer,siglat,sigack,loggen,zombies}; do
+for f in init init_arm timer siglat sigack loggen zombies rtime; do
+	case $f in init) p=$INIT ;; init_arm) p=$INIT_ARM ;; *) p=$B/$f ;; esac
 	[ -x "$p" ] || die "$p missing: run make bench"
 done
 
+if ! command -v s6-log >/dev/null || ! command -v svlogd >/dev/null ||
+	! command -v multilog >/dev/null; then
+	say "bench: installing peers: apt-get install -y s6 runit daemontools"
+	apt-get install -y s6 runit daemontools >/dev/null 2>&1 ||
+		{ apt-get update >/dev/null 2>&1 &&
+			apt-get install -y s6 runit daemontools >/dev/null 2>&1; } ||
+		die "could not install s6, runit and daemontools"
+fi
 if ! command -v tini >/dev/null || ! command -v tini-static >/dev/null ||
 	! command -v dumb-init >/dev/null || ! command -v catatonit >/dev/null; then
 	say "bench: installing peers: apt-get install -y tini dumb-init catatonit"
@@ -108,6 +124,7 @@ cleanup() {
 		wait "$HELPER" 2>/dev/null || true
 	fi
 	reap_bg
+	mountpoint -q "$TMP/fs" 2>/dev/null && umount "$TMP/fs"
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -192,9 +209,12 @@ printf -- '- peers: %s, %s, %s\n' "$("$TINI" --version 2>&1 | head -n1)" \
 printf -- '- ours: %s (%s)\n\n' "$("$INIT" --version 2>&1 | head -n1)" \
 	"$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
 
+# Sections 1-8 (BENCH_ONLY=logtab skips them; not indented, to keep the diff small).
+if [ "$ONLY" != logtab ]; then
+
 # ---- 1. static binary size ---------------------------------------------
 
-say "bench: 1/8 binary sizes"
+say "bench: 1/9 binary sizes"
 size_of() { stat -L -c %s "$1"; }
 s_ours=$(size_of "$INIT")
 s_tini=$(size_of "$TINIS")
@@ -210,7 +230,7 @@ row "binary size, aarch64 build, bytes (x86-64: the row above; goal for both: < 
 
 # ---- 2 + 4. idle RSS and idle wakeups, all side by side ------------------
 
-say "bench: 2/8 + 4/8 idle RSS and wakeups (${IDLE_SECONDS}s, all inits at once)"
+say "bench: 2/9 + 4/9 idle RSS and wakeups (${IDLE_SECONDS}s, all inits at once)"
 IDLE_NAMES=(ours ours_wd tini tini_static dumb)
 [ -n "$CATA" ] && IDLE_NAMES+=(cata)
 declare -A UPID XPID RSS VCS0 VCS1
@@ -257,7 +277,7 @@ row "idle wakeups/min, watchdog on (MAX_MEM_MB=1000, CHECK_INTERVAL=2)" \
 
 # ---- 3. X -- /bin/true ---------------------------------------------------
 
-say "bench: 3/8 start-up: X -- /bin/true x $TRUE_RUNS (interleaved)"
+say "bench: 3/9 start-up: X -- /bin/true x $TRUE_RUNS (interleaved)"
 TRUE_CMDS=(/bin/true :: "$INIT" -- /bin/true :: "$TINI" -- /bin/true
 	:: "$TINIS" -- /bin/true :: "$DUMB" /bin/true)
 [ -n "$CATA" ] && TRUE_CMDS+=(:: "$CATA" -- /bin/true)
@@ -278,7 +298,7 @@ row "\`X -- /bin/true\` wall, median of $TRUE_RUNS, µs (bare /bin/true: $(us "$
 
 # ---- 5. reaping 10 000 zombies ------------------------------------------
 
-say "bench: 5/8 reap $ZOMBIES zombies as PID 1 x $ZOMBIE_RUNS (interleaved)"
+say "bench: 5/9 reap $ZOMBIES zombies as PID 1 x $ZOMBIE_RUNS (interleaved)"
 Z=(:: "${NS[@]}")
 ZARGS=("$B/zombies" "$ZOMBIES" "$TMP/release")
 ZCMDS=("${NS[@]}" "$INIT" -- "${ZARGS[@]}" "${Z[@]}" "$TINI" -- "${ZARGS[@]}"
@@ -297,7 +317,7 @@ row "reap $ZOMBIES zombies as PID 1 (release to exit), median of $ZOMBIE_RUNS, m
 
 # ---- 6. signal forwarding latency ----------------------------------------
 
-say "bench: 6/8 SIGUSR1 latency to PID 1 -> child handler x $SIGNALS (interleaved)"
+say "bench: 6/9 SIGUSR1 latency to PID 1 -> child handler x $SIGNALS (interleaved)"
 S=(:: "${NS[@]}")
 SCMDS=("${NS[@]}" "$INIT" -- "$B/sigack" "${S[@]}" "$TINI" -- "$B/sigack"
 	"${S[@]}" "$DUMB" "$B/sigack")
@@ -315,7 +335,7 @@ row "same, p99, µs" "$(us1 "$(p99 0)")" "$(us1 "$(p99 1)")" \
 
 # ---- 7. log throughput ---------------------------------------------------
 
-say "bench: 7/8 log throughput: $LOG_BYTES+ bytes x $LOG_RUNS (interleaved)"
+say "bench: 7/9 log throughput: $LOG_BYTES+ bytes x $LOG_RUNS (interleaved)"
 mkdir -p "$TMP/logs"
 GEN=("$B/loggen" "$LOG_BYTES")
 # shellcheck disable=SC2016  # expanded by sh -c
@@ -323,7 +343,8 @@ LCMDS=(sh -c '"$1" "$2" | cat' sh "${GEN[@]}"
 	:: "$INIT" -- "${GEN[@]}"
 	:: env INIT_LOG_DIR="$TMP/logs" "$INIT" -- "${GEN[@]}"
 	:: "$TINI" -- "${GEN[@]}" :: "$DUMB" "${GEN[@]}")
-helper "$B/timer" -n "$LOG_RUNS" -w -e "$TMP/logs" "${LCMDS[@]}"
+# -c init: peaks of init only, not of env before its exec (1.5 MB).
+helper "$B/timer" -n "$LOG_RUNS" -w -c init -e "$TMP/logs" "${LCMDS[@]}"
 out=("${OUT[@]}")
 for i in "${!out[@]}"; do
 	[ "$(failed "$i")" = 0 ] || die "log throughput: command $i failed"
@@ -340,12 +361,12 @@ row "log throughput, LOG_DIR unset, stdout /dev/null, MB/s (× \`loggen | cat >/
 	"$(ratio "$(med 3)" "$(med 1)")"
 row "log throughput, LOG_DIR set (on disk, $file_mb MB file per run), stdout /dev/null, MB/s (× cat)" \
 	"$(mbs 2) ($(xcat 2)×)" "-" "-" "-" "-"
-row "peak RSS while logging with LOG_DIR set (VmHWM kB): init / its log writer" \
+row "peak RSS while logging with LOG_DIR set (VmHWM kB): init (PID 1) / its log writer" \
 	"$(field 2 7) / $(field 2 8)" "-" "-" "-" "-"
 
 # ---- 8. watchdog tick cost -----------------------------------------------
 
-say "bench: 8/8 watchdog tick cost, CHECK_INTERVAL=$TICK_INTERVAL, trees: $TREES (${TICK_SECONDS}s each)"
+say "bench: 8/9 watchdog tick cost, CHECK_INTERVAL=$TICK_INTERVAL, trees: $TREES (${TICK_SECONDS}s each)"
 for n in $TREES; do
 	# shellcheck disable=SC2016  # expanded by sh -c
 	env INIT_MAX_MEM_MB=1000000 INIT_CHECK_INTERVAL="$TICK_INTERVAL" \
@@ -380,8 +401,129 @@ for n in $TREES; do
 		"-" "-" "-" "-"
 done
 
-# ---- table ---------------------------------------------------------------
 
-printf '| metric | ours | tini | dumb-init | catatonit | ours/tini |\n'
-printf '|---|---|---|---|---|---|\n'
-printf '%s\n' "${ROWS[@]}"
+fi	# BENCH_ONLY
+
+# ---- 9. the log pipeline against other loggers --------------------------
+#
+# The same loggen output (100-byte lines, text) through each logger onto a
+# tmpfs of our own, timestamps on.  Runs are paired, ours then the other,
+# and each pair gives a ratio: the other's wall time over ours (above 1:
+# ours is faster).  The ceiling is `cat > file` writing as many bytes as our
+# file (through a pipe, like ours).  Ours passes every byte through to
+# stdout (/dev/null) too; the peers only write their files.  CPU is that of
+# the logger (wait4 rusage via rtime), per GB of input; for ours, init and
+# its log writer (loggen's own CPU, measured in the peers' pipes, taken off).
+
+say "bench: 9/9 log table: $LT_BYTES bytes x $LT_PAIRS pairs per logger (tmpfs)"
+mkdir -p "$TMP/fs"
+mount -t tmpfs -o "size=$((LT_BYTES * 3 + 67108864))" tmpfs "$TMP/fs"
+LTD=$TMP/fs
+for fmt in text json; do
+	printf '%s\n' NAME=app "LOG_DIR=$LTD/logs" PID_DIR= LOG_LEVEL=warn \
+		"LOG_FORMAT=$fmt" "COMMAND='$B/loggen $LT_BYTES'" >"$TMP/lt-$fmt.conf"
+done
+lt_bytes=$(calc 'sprintf("%.0f", int((a + 65499) / 65500) * 65500)' "$LT_BYTES")
+declare -A LT_W LT_C LT_F LT_R LT_RSS
+LT_G=()			# loggen's own CPU (µs) in each peer run
+# rtime's line in $1: "STATUS WALL_NS USER_US SYS_US MAXRSS_KB" -> R_*
+rt() {
+	read -r R_ST R_W R_U R_S _ <"$1"
+	[ "$R_ST" = 0 ] || die "log table: $2 failed (status $R_ST)"
+}
+# lt_ours FORMAT: one run of ours; sets OURS_W (ns) and OURS_F (file bytes).
+lt_ours() {
+	rm -rf "$LTD/logs"
+	"$B/rtime" "$TMP/rt" "$INIT" start "$TMP/lt-$1.conf" </dev/null >/dev/null 2>&1 ||
+		die "log table: ours ($1) failed"
+	rt "$TMP/rt" "ours ($1)"
+	OURS_W=$R_W
+	OURS_F=$(stat -c %s "$LTD"/logs/*.log)
+	LT_W[ours_$1]+="$R_W "
+	LT_C[ours_$1]+="$((R_U + R_S)) "
+	LT_F[ours_$1]=$OURS_F
+	rm -rf "$LTD/logs"
+}
+# lt_peer NAME [BYTES]: one run of a peer fed by loggen.
+lt_peer() {
+	local n=${2:-$LT_BYTES} f
+	rm -rf "$LTD/peer"
+	mkdir "$LTD/peer"
+	case $1 in
+	s6-log) "$B/rtime" "$TMP/rg" "$B/loggen" "$n" |
+		"$B/rtime" "$TMP/rt" s6-log n100 s1000000000 T "$LTD/peer" ;;
+	svlogd) echo s0 >"$LTD/peer/config"
+		"$B/rtime" "$TMP/rg" "$B/loggen" "$n" |
+		"$B/rtime" "$TMP/rt" svlogd -tt "$LTD/peer" ;;
+	multilog) "$B/rtime" "$TMP/rg" "$B/loggen" "$n" |
+		"$B/rtime" "$TMP/rt" multilog t s16777215 n100 "$LTD/peer" ;;
+	cat_*) "$B/rtime" "$TMP/rg" "$B/loggen" "$n" |
+		"$B/rtime" "$TMP/rt" cat >"$LTD/peer/file" ;;
+	esac
+	rt "$TMP/rg" "loggen for $1"
+	LT_G+=("$((R_U + R_S))")
+	rt "$TMP/rt" "$1"
+	f=$(du -sb "$LTD/peer" | cut -f1)
+	LT_W[$1]+="$R_W "
+	LT_C[$1]+="$((R_U + R_S)) "
+	LT_F[$1]=$f
+	LT_R[$1]+="$(calc 'a / b' "$R_W" "$OURS_W") "
+	rm -rf "$LTD/peer"
+}
+for ((p = 1; p <= LT_PAIRS; p++)); do
+	for peer in s6-log svlogd multilog cat_text cat_json; do
+		if [ "$peer" = cat_json ]; then lt_ours json; else lt_ours text; fi
+		case $peer in
+		cat_*) lt_peer "$peer" "$OURS_F" ;;
+		*) lt_peer "$peer" ;;
+		esac
+	done
+done
+# The writer's peak RSS while logging: its VmHWM, sampled (init's child
+# of the same name); one more run of each format.
+for fmt in text json; do
+	rm -rf "$LTD/logs"
+	helper "$B/timer" -n 1 -w -c init "$INIT" start "$TMP/lt-$fmt.conf"
+	read -ra f <<<"${OUT[0]}"
+	LT_RSS[$fmt]="${f[7]} / ${f[8]}"
+done
+umount "$TMP/fs"
+# median of the numbers in $1
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END {
+	print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+gen_cpu=$(median "${LT_G[*]}")
+LT_ROWS=()
+lt_row() {	# KEY LABEL [CPU_OFFSET_US]
+	local w c
+	w=$(median "${LT_W[$1]}")
+	c=$(calc '(a - c) / 1e6 / (b / 1e9)' "$(median "${LT_C[$1]}")" "$lt_bytes" "${3:-0}")
+	LT_ROWS+=("| $2 | $(calc 'sprintf("%.3f", a / 1e9)' "$w") | $(calc 'sprintf("%.0f", b / (a / 1e9) / 1e6)' "$w" "$lt_bytes") | $(calc 'sprintf("%.0f", a / 1e6)' "${LT_F[$1]}") | $(calc 'sprintf("%.2f", a)' "$c") |")
+}
+lt_row ours_text "**ours**, LOG_FORMAT=text, pass-through to /dev/null" "$gen_cpu"
+LT_ROWS[-1]+=" - | ${LT_RSS[text]} |"
+lt_row ours_json "**ours**, LOG_FORMAT=json, pass-through to /dev/null" "$gen_cpu"
+LT_ROWS[-1]+=" - | ${LT_RSS[json]} |"
+for peer in s6-log svlogd multilog cat_text cat_json; do
+	case $peer in
+	s6-log) label="s6-log (s6 $(dpkg-query -W -f '${Version}' s6 2>/dev/null)): \`s6-log n100 s1000000000 T DIR\`" ;;
+	svlogd) label="svlogd (runit $(dpkg-query -W -f '${Version}' runit 2>/dev/null)): \`svlogd -tt DIR\`, no rotation" ;;
+	multilog) label="multilog (daemontools $(dpkg-query -W -f '${Version}' daemontools 2>/dev/null)): \`multilog t s16777215 n100 DIR\`" ;;
+	cat_text) label="ceiling: \`cat > file\` of as many bytes as ours (text)" ;;
+	cat_json) label="ceiling: \`cat > file\` of as many bytes as ours (json)" ;;
+	esac
+	lt_row "$peer" "$label"
+	LT_ROWS[-1]+=" $(calc 'sprintf("%.2f", a)' "$(median "${LT_R[$peer]}")") ($(tr ' ' '\n' <<<"${LT_R[$peer]}" | grep . | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f-%.2f", v[1], v[NR] }')) | - |"
+done
+
+# ---- tables --------------------------------------------------------------
+
+if [ "${#ROWS[@]}" -gt 0 ]; then
+	printf '| metric | ours | tini | dumb-init | catatonit | ours/tini |\n'
+	printf '|---|---|---|---|---|---|\n'
+	printf '%s\n' "${ROWS[@]}"
+fi
+printf '\nLog pipeline: %s bytes of 100-byte lines per run (loggen), timestamps on, tmpfs; median of %s pairs (ours, then the other).\n\n' \
+	"$lt_bytes" "$LT_PAIRS"
+printf '| logger | wall s | input MB/s | file MB | CPU s per GB of input | its wall ÷ ours (range) | peak RSS kB: init / log writer |\n'
+printf '|---|---|---|---|---|---|---|\n'
+printf '%s\n' "${LT_ROWS[@]}"

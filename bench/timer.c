@@ -2,7 +2,7 @@
  * timer - wall time of commands, run round-robin so that machine noise hits
  * every command alike (make bench).
  *
- * usage: timer [-n RUNS] [-r FILE] [-e DIR] [-w] CMD [ARG...] [:: CMD [ARG...]]...
+ * usage: timer [-n RUNS] [-r FILE] [-e DIR] [-w] [-c COMM] CMD [ARG...] [:: CMD [ARG...]]...
  *
  * Each run forks, execs CMD (PATH search) with stdin, stdout and stderr on
  * /dev/null and waits for it.  A run lasts from just before fork() to the
@@ -14,6 +14,9 @@
  *   -e DIR   after each run remove the files in DIR, adding up their size
  *   -w       every 5 ms read VmHWM of the command and of its children that
  *            run the same program (comm), e.g. init's forked log writer
+ *   -c COMM  with -w, only while the command's comm is COMM: before its
+ *            exec it is this program's copy, and a wrapper (env) has its
+ *            own, larger, peak
  * Prints one line per command, in order:
  *   INDEX RUNS MEDIAN_NS P99_NS MIN_NS MAX_NS FAILED HWM_KB CHILD_HWM_KB DIR_BYTES
  * FAILED counts runs that did not exit 0.
@@ -104,22 +107,26 @@ comm(int pid, char *buf, size_t size)
 }
 
 static void
-sample(struct cmd *c, int pid)
+sample(struct cmd *c, int pid, const char *want)
 {
 	char path[64], kids[4096], name[64], kname[64], *p, *end;
 	long v;
 	int kid;
 
-	if ((v = vmhwm(pid)) > c->hwm)
-		c->hwm = v;
 	if (comm(pid, name, sizeof(name)) < 0)
 		return;
+	name[strcspn(name, "\n")] = '\0';
+	if (want != NULL && strcmp(name, want) != 0)
+		return;
+	if ((v = vmhwm(pid)) > c->hwm)
+		c->hwm = v;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
 	if (slurp(path, kids, sizeof(kids)) < 0)
 		return;
 	for (p = kids; (kid = (int)strtol(p, &end, 10)) > 0; p = end)
 		if (comm(kid, kname, sizeof(kname)) == 0 &&
-		    strcmp(kname, name) == 0 && (v = vmhwm(kid)) > c->chwm)
+		    strcmp(strtok(kname, "\n"), name) == 0 &&
+		    (v = vmhwm(kid)) > c->chwm)
 			c->chwm = v;
 }
 
@@ -160,7 +167,8 @@ read_release(const char *file)
 }
 
 static void
-run(struct cmd *c, int slot, const char *rfile, const char *edir, int watch)
+run(struct cmd *c, int slot, const char *rfile, const char *edir, int watch,
+    const char *want)
 {
 	struct pollfd pfd;
 	long long t0, t1;
@@ -185,7 +193,7 @@ run(struct cmd *c, int slot, const char *rfile, const char *edir, int watch)
 	if (pfd.fd >= 0) {
 		for (;;) {
 			if (watch)
-				sample(c, pid);
+				sample(c, pid, want);
 			if (poll(&pfd, 1, watch ? 5 : -1) > 0)
 				break;
 		}
@@ -208,10 +216,10 @@ int
 main(int argc, char *argv[])
 {
 	struct cmd cmds[CMDS_MAX];
-	const char *rfile = NULL, *edir = NULL;
+	const char *rfile = NULL, *edir = NULL, *want = NULL;
 	int runs = 10, watch = 0, ncmd = 0, i, r, opt;
 
-	while ((opt = getopt(argc, argv, "+n:r:e:w")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:r:e:wc:")) != -1) {
 		switch (opt) {
 		case 'n':
 			runs = atoi(optarg);
@@ -224,6 +232,9 @@ main(int argc, char *argv[])
 			break;
 		case 'w':
 			watch = 1;
+			break;
+		case 'c':
+			want = optarg;
 			break;
 		default:
 			goto usage;
@@ -248,7 +259,7 @@ main(int argc, char *argv[])
 	}
 	for (r = 0; r < runs; r++)
 		for (i = 0; i < ncmd; i++)
-			run(&cmds[i], r, rfile, edir, watch);
+			run(&cmds[i], r, rfile, edir, watch, want);
 	for (i = 0; i < ncmd; i++) {
 		struct cmd *c = &cmds[i];
 		int p99 = (int)((runs * 99 + 99) / 100) - 1;
@@ -262,7 +273,7 @@ main(int argc, char *argv[])
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: timer [-n RUNS] [-r FILE] [-e DIR] [-w] "
+	fprintf(stderr, "usage: timer [-n RUNS] [-r FILE] [-e DIR] [-w] [-c COMM] "
 	    "CMD [ARG...] [:: CMD [ARG...]]...\n");
 	return 2;
 }

@@ -24,7 +24,12 @@
 #define EVENT_MAX	4096		/* one event record: PIPE_BUF, one atomic write */
 #define EVQ_MAX		(64 * 1024)	/* events waiting for a blocked output */
 #define LOG_LINE_MAX	(16 * 1024)	/* longer child lines go out in parts */
+#define LOG_LINES_POOL	(256 * 1024)	/* all streams' unfinished lines: less each past 16 */
 #define LOG_READ_MAX	(64 * 1024)	/* one read from the child's pipe */
+#define LOG_BATCH_MAX	(128 * 1024)	/* file lines written at once: the longest escaped line fits */
+#define LOG_QUEUE_MAX	(16 * 1024)	/* events waiting for stderr (the log writer's) */
+#define LOG_PIPE_SIZE	(256 * 1024)	/* a service's output pipe, in the kernel */
+#define LW_SVC_MAX	SERVICES_MAX	/* services sharing one log writer */
 #define PROCS_MAX	8192		/* processes one watchdog sample looks at */
 #define TOP_MAX		3		/* processes named in a watchdog breach */
 #define PROBE_MSG_MAX	200		/* a health probe's one-line result */

@@ -116,9 +116,9 @@ static void
 run_probe(struct sv *sv, struct service *s)
 {
 	struct probe_target t;
-	struct spawn_io io = { -1, -1, -1 };
+	struct spawn_io io = { -1, -1, -1, 0 };
 	const char *why;
-	int p[2], statusfd;
+	int p[2], statusfd, go;
 	pid_t pid;
 
 	s->t[T_PROBE] = 0;
@@ -134,8 +134,10 @@ run_probe(struct sv *sv, struct service *s)
 	s->probe_start = now_ms();
 	if (s->c->probe == PROBE_CMD_KIND) {
 		io.out = io.err = p[1];
+		io.probe = 1;
 		pid = spawn(s->c, s->c->health_argv, &s->cr, &sv->env, &io,
-		    &statusfd);
+		    &statusfd, &go);
+		spawn_go(&go);
 		if (statusfd >= 0)
 			close(statusfd);
 	} else {

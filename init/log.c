@@ -1,35 +1,37 @@
-/* Supervisor events: one line each, logfmt or JSON, with a level filter. */
+/*
+ * Event and log line formatting, and PID 1's side of the event path.
+ *
+ * One escaping rule serves events and file lines, and it can be undone:
+ * a backslash is always escaped, so `\xNN` in a text line can only stand
+ * for a raw byte.  Event lines stay valid when a value is too long: the
+ * value is cut and ends in "...", never the line.
+ */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "log.h"
+#include "logwriter.h"
 #include "util.h"
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
-void
-log_init(struct log *l, const struct conf *c, int fd, int piped)
-{
-	l->name = c->name;
-	l->format = c->log_format;
-	l->level = c->log_level;
-	l->fd = fd;
-	l->piped = piped;
-	l->dropped = 0;
-	l->offset = clock_offset();
-}
+/* Fields of one event, ours included: log_body() sizes them all at once. */
+#define FIELDS_MAX	24
+
 
 size_t
-log_time(const struct timespec *ts, char *buf, size_t size)
+log_time(long long ms, char *buf, size_t size)
 {
 	struct tm tm;
+	time_t t = (time_t)(ms / 1000);
 
-	gmtime_r(&ts->tv_sec, &tm);
-	return fmt(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	gmtime_r(&t, &tm);
+	return fmt(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ts->tv_nsec / 1000000);
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 /* Length of the valid UTF-8 sequence at S (of LEN bytes), or 0. */
@@ -66,154 +68,446 @@ static const unsigned long long plain_map[4] = {
 };
 #define PLAIN(c)	((plain_map[(c) >> 6] >> ((c) & 63)) & 1)
 
-size_t
-log_escape(const char *src, size_t len, char *buf, size_t size)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDS	1
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/*
+ * The bytes of the word X that are not PLAIN, as the high bit of each:
+ * below 0x20, '"', '\\', DEL, or 0x80 and up.  A flag can be false only
+ * above a true one (a borrow), so the lowest flag is always exact.
+ */
+static inline __attribute__((always_inline)) uint64_t
+special(uint64_t x)
 {
-	const unsigned char *s = (const unsigned char *)src;
-	size_t n = 0, i = 0, u;
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\'),
+	    d = x ^ (ONES * 0x7f);
 
-	while (i < len && n + 8 < size) {
-		/* Fast path: a run of plain ASCII is copied in one go. */
-		for (u = i; u < len && PLAIN(s[u]); u++)
-			;
-		if (u > i) {
-			if (u - i > size - n - 8)
-				u = i + (size - n - 8);
-			memcpy(buf + n, s + i, u - i);
-			n += u - i;
-			i = u;
-			continue;
-		}
-		if (s[i] == '"' || s[i] == '\\') {
-			buf[n++] = '\\';
-			buf[n++] = (char)s[i++];
-		} else if (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
-			buf[n++] = '\\';
-			buf[n++] = s[i] == '\n' ? 'n' : s[i] == '\t' ? 't' : 'r';
-			i++;
-		} else if (s[i] < 0x20 || s[i] == 0x7f) {
-			n += fmt(buf + n, size - n, "\\u%04x", s[i++]);
-		} else if (s[i] < 0x80) {
-			buf[n++] = (char)s[i++];
-		} else if ((u = utf8_len(s + i, len - i)) > 0) {
-			memcpy(buf + n, s + i, u);
-			n += u;
-			i += u;
-		} else {
-			n += fmt(buf + n, size - n, "\\\\x%02x", s[i++]);
-		}
-	}
-	buf[n] = '\0';
-	return n;
-}
-
-static size_t
-text_value(char *buf, size_t size, const char *s)
-{
-	size_t n;
-	const char *p;
-
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '=' ||
-		    *p == '\\' || *p == 0x7f)
-			break;
-	if (*s != '\0' && *p == '\0')
-		return fmt(buf, size, "%s", s);
-	if (size < 4)
-		return 0;
-	buf[0] = '"';
-	n = 1 + log_escape(s, strlen(s), buf + 1, size - 2);
-	buf[n++] = '"';
-	buf[n] = '\0';
-	return n;
-}
-
-static size_t
-field(char *buf, size_t size, int json, const char *k, const char *s,
-    long long num)
-{
-	size_t n;
-
-	if (json) {
-		n = fmt(buf, size, ",\"%s\":", k);
-		if (s == NULL)
-			return n + fmt(buf + n, size - n, "%lld", num);
-		n += fmt(buf + n, size - n, "\"");
-		n += log_escape(s, strlen(s), buf + n, size - n - 1);
-		return n + fmt(buf + n, size - n, "\"");
-	}
-	n = fmt(buf, size, " %s=", k);
-	if (s == NULL)
-		return n + fmt(buf + n, size - n, "%lld", num);
-	return n + text_value(buf + n, size - n, s);
-}
-
-size_t
-log_format(const struct log *l, int level, const char *event,
-    const struct field *f, char *buf, size_t size)
-{
-	struct timespec ts;
-	char t[40];
-	int json = l->format == FMT_JSON;
-	size_t n;
-
-	wall_clock(&ts, l->offset);
-	log_time(&ts, t, sizeof(t));
-	if (json)
-		n = fmt(buf, size, "{\"ts\":\"%s\"", t);
-	else
-		n = fmt(buf, size, "ts=%s", t);
-	n += field(buf + n, size - n, json, "level", level_names[level], 0);
-	n += field(buf + n, size - n, json, "name", l->name, 0);
-	n += field(buf + n, size - n, json, "event", event, 0);
-	for (; f != NULL && f->key != NULL; f++)
-		n += field(buf + n, size - n, json, f->key, f->str, f->num);
-	if (n > size - 3)
-		n = size - 3;
-	if (json)
-		buf[n++] = '}';
-	buf[n++] = '\n';
-	buf[n] = '\0';
-	return n;
+	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+	    ((b - ONES) & ~b) | ((d - ONES) & ~d) | x) & HIGHS;
 }
 
 /*
- * One write(2) per record: the pipe is non-blocking and records are
- * shorter than PIPE_BUF, so each is written whole or refused whole, and
- * PID 1 never waits on a stalled log writer.
+ * Sixteen bytes at a time where the compiler has vectors (SSE2, NEON).
+ * As signed bytes, one compare finds both the control bytes and 0x80 up.
  */
-static void
-put(struct log *l, const char *buf, size_t n)
+typedef signed char v16 __attribute__((vector_size(16)));
+
+/*
+ * The bytes of the 16 at P that are not PLAIN, as bits (bit I: byte I);
+ * 0 if none.  Without SSE2's pmovmskb only the first one is set.
+ */
+static inline __attribute__((always_inline)) unsigned
+special16(const unsigned char *p)
 {
-	if (!l->piped) {
-		/* PID 1 must not die on a closed stdout: a failed write is dropped. */
-		write_all(l->fd, buf, n);
-		return;
+	v16 x, m;
+#ifndef __SSE2__
+	uint64_t lo, hi;
+#endif
+
+	memcpy(&x, p, 16);
+	m = (v16)((x < 0x20) | (x == 0x7f) | (x == '"') | (x == '\\'));
+#ifdef __SSE2__
+	return (unsigned)__builtin_ia32_pmovmskb128(
+	    (char __attribute__((vector_size(16))))m);
+#else
+	memcpy(&lo, &m, 8);
+	memcpy(&hi, (const char *)&m + 8, 8);
+	if (lo != 0)
+		return 1U << (__builtin_ctzll(lo) >> 3);
+	if (hi != 0)
+		return 1U << (8 + (__builtin_ctzll(hi) >> 3));
+	return 0;
+#endif
+}
+#endif
+
+/* Copy N bytes: a word at a time, for the short runs of a log line. */
+static inline __attribute__((always_inline)) void
+copy(char *dst, const char *src, size_t n)
+{
+#ifdef WORDS
+	uint64_t x;
+
+	for (; n >= 8; n -= 8, src += 8, dst += 8) {
+		memcpy(&x, src, 8);
+		memcpy(dst, &x, 8);
 	}
-	if (write(l->fd, buf, n) != (ssize_t)n)
-		l->dropped++;
+#endif
+	while (n-- > 0)
+		*dst++ = *src++;
 }
 
-void
-log_event(struct log *l, int level, const char *event,
-    const struct field *f)
+/*
+ * log_escape()'s work, inlined into log_lines() too: there it runs once
+ * per line of the busiest loop, and a call per line costs as much as the
+ * scan of a short line.
+ */
+static inline __attribute__((always_inline)) size_t
+escape(const char *src, size_t len, char *buf, size_t size, int mode,
+    size_t *used)
 {
-	char buf[EVENT_MAX + 1];
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = 0, i = 0, u, k;
+	int line = mode & LOG_ESC_LINE;
+	unsigned c;
+#ifdef WORDS
+	uint64_t x, m;
+	unsigned b;
+#endif
+
+	while (i < len) {
+#ifdef WORDS
+		/* Plain bytes in blocks: most lines are nothing else. */
+		while (len - i >= 16 && size - n >= 16) {
+			memcpy(buf + n, s + i, 16);
+			/* The next block does not wait for where this one stops. */
+			if ((b = special16(s + i)) != 0) {
+				k = (size_t)__builtin_ctz(b);
+				n += k;
+				i += k;
+				goto look;
+			}
+			n += 16;
+			i += 16;
+		}
+		while (len - i >= 8 && size - n >= 8) {
+			memcpy(&x, s + i, 8);
+			memcpy(buf + n, &x, 8);
+			if ((m = special(x)) != 0) {
+				k = (size_t)__builtin_ctzll(m) >> 3;
+				n += k;
+				i += k;
+				goto look;
+			}
+			n += 8;
+			i += 8;
+		}
+		if (i == len)
+			break;
+#endif
+		c = s[i];
+		if (PLAIN(c)) {
+			if (n == size)
+				break;
+			buf[n++] = (char)c;
+			i++;
+			continue;
+		}
+#ifdef WORDS
+look:		/* S[I] is not plain: the blocks said so. */
+		c = s[i];
+#endif
+		u = 1;
+		if (c == '"' || c == '\\') {
+			k = c == '\\' && (mode & 3) == LOG_ESC_JSONRAW ? 4 : 2;
+			if (size - n < k)
+				break;
+			buf[n] = '\\';
+			if (k == 4)
+				buf[n + 1] = buf[n + 2] = '\\';
+			buf[n + k - 1] = (char)c;
+		} else if (c == '\n' && line) {
+			break;
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			if (size - n < (k = 2))
+				break;
+			buf[n] = '\\';
+			buf[n + 1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			if (size - n < (k = 6))
+				break;
+			memcpy(buf + n, "\\u00", 4);
+			buf[n + 4] = hex[c >> 4];
+			buf[n + 5] = hex[c & 15];
+		} else if ((u = utf8_len(s + i, len - i)) > 0) {
+			if (size - n < (k = u))
+				break;
+			memcpy(buf + n, s + i, u);
+		} else if ((mode & 3) == LOG_ESC_JSON) {
+			return (size_t)-1;
+		} else {
+			/* Not UTF-8: \xNN (text), or \\xNN (JSON-escaped). */
+			u = 1;
+			k = (mode & 3) == LOG_ESC_JSONRAW ? 5 : 4;
+			if (size - n < k)
+				break;
+			buf[n] = buf[n + k - 4] = '\\';
+			buf[n + k - 3] = 'x';
+			buf[n + k - 2] = hex[c >> 4];
+			buf[n + k - 1] = hex[c & 15];
+		}
+		n += k;
+		i += u;
+	}
+	if (used != NULL)
+		*used = i;
+	return n;
+}
+
+size_t
+log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
+    size_t *used)
+{
+	return escape(src, len, buf, size, mode, used);
+}
+
+/* Whether S (LEN bytes) can be a logfmt value without quotes. */
+static int
+bare(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!PLAIN((unsigned char)s[i]) || s[i] == ' ' || s[i] == '=')
+			return 0;
+	return len > 0;
+}
+
+/*
+ * The value S for FORMAT, quoted and escaped as needed, in at most SIZE
+ * bytes (at least LOG_CUT_MIN): cut with "..." if it does not fit.  Sets
+ * *RAW if it holds bytes that are not UTF-8 (JSON: LOG_ESC_JSONRAW).
+ */
+static size_t
+value(char *buf, size_t size, int json, const char *s, int *raw)
+{
+	size_t len = strlen(s), n, used;
+	int mode = json ? LOG_ESC_JSON : LOG_ESC_TEXT;
+
+	if (!json && bare(s, len)) {
+		if (len <= size)
+			n = len;
+		else
+			n = size - 3;
+		memcpy(buf, s, n);
+		if (n < len) {
+			memcpy(buf + n, "...", 3);
+			n += 3;
+		}
+		return n;
+	}
+	n = log_escape(s, len, buf + 1, size - 2, mode, &used);
+	if (n == (size_t)-1) {
+		*raw = 1;
+		mode = LOG_ESC_JSONRAW;
+		n = log_escape(s, len, buf + 1, size - 2, mode, &used);
+	}
+	if (used < len) {
+		n = log_escape(s, len, buf + 1, size - 5, mode, &used);
+		memcpy(buf + 1 + n, "...", 3);
+		n += 3;
+	}
+	buf[0] = '"';
+	buf[n + 1] = '"';
+	return n + 2;
+}
+
+/* The key of a field: `,"KEY":` or ` KEY=`, without separator if FIRST. */
+static size_t
+key(char *buf, size_t size, int json, int first, const char *k)
+{
+	if (json)
+		return fmt(buf, size, first ? "\"%s\":" : ",\"%s\":", k);
+	return fmt(buf, size, first ? "%s=" : " %s=", k);
+}
+
+size_t
+log_body(int format, int level, const char *name, const char *event,
+    const struct field *f, char *buf, size_t size)
+{
+	struct field all[FIELDS_MAX];
+	char scratch[LOG_BODY_MAX + 1];
+	size_t need[FIELDS_MAX], n = 0, rest = 0, room, k, v, len;
+	int json = format == FMT_JSON, raw = 0, nf = 3, i;
+
+	all[0] = (struct field)FS("level", level_names[level]);
+	all[1] = (struct field)FS("name", name);
+	all[2] = (struct field)FS("event", event);
+	for (; f != NULL && f->key != NULL && nf < FIELDS_MAX; f++)
+		all[nf++] = *f;
+	/*
+	 * What each field needs at least: its key and all of a short value,
+	 * or LOG_CUT_MIN of a long one.  Each field in turn may then use
+	 * what the ones after it do not need, so one long COMMAND is cut
+	 * and every field after it still fits.
+	 */
+	for (i = 0; i < nf; i++) {
+		k = key(scratch, sizeof(scratch), json, i == 0, all[i].key);
+		if (all[i].str == NULL)
+			len = fmt(scratch, sizeof(scratch), "%lld", all[i].num);
+		else
+			len = value(scratch, sizeof(scratch), json, all[i].str,
+			    &raw);
+		need[i] = k + (len < LOG_CUT_MIN ? len : LOG_CUT_MIN);
+		rest += need[i];
+	}
+	/* Room for the closing `,"escaped":true}` and the NUL. */
+	room = size - 1 - (json ? 17 : 0);
+	raw = 0;
+	for (i = 0; i < nf; i++) {
+		rest -= need[i];
+		if (n + rest + need[i] > room)
+			break;	/* only with far too many fields: drop them */
+		k = key(buf + n, room - n, json, i == 0, all[i].key);
+		n += k;
+		v = room - n - rest;
+		if (all[i].str == NULL)
+			n += fmt(buf + n, v + 1, "%lld", all[i].num);
+		else
+			n += value(buf + n, v, json, all[i].str, &raw);
+	}
+	if (json) {
+		if (raw)
+			n += fmt(buf + n, size - n, ",\"escaped\":true");
+		buf[n++] = '}';
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+size_t
+log_stamp(long long ms, const char *body, size_t blen, char *buf,
+    size_t size)
+{
+	char t[40];
+	size_t n;
+
+	log_time(ms, t, sizeof(t));
+	if (blen > 0 && body[0] == '"')
+		n = fmt(buf, size, "{\"ts\":\"%s\",", t);
+	else
+		n = fmt(buf, size, "ts=%s ", t);
+	return log_append(buf, n, size, body, blen);
+}
+
+size_t
+log_append(char *buf, size_t n, size_t size, const char *s, size_t len)
+{
+	if (len > size - n - 1)
+		len = size - n - 1;
+	memcpy(buf + n, s, len);
+	n += len;
+	buf[n++] = '\n';
+	return n;
+}
+
+size_t
+log_head(int format, long long ms, const char *name, const char *stream,
+    char *buf, size_t size)
+{
+	char t[40];
+	int json = format == FMT_JSON, raw = 0;
+	size_t n;
+
+	log_time(ms, t, sizeof(t));
+	n = fmt(buf, size, json ? "{\"ts\":\"%s\"" : "ts=%s", t);
+	n += key(buf + n, size - n, json, 0, "level");
+	n += value(buf + n, size - n, json, "info", &raw);
+	n += key(buf + n, size - n, json, 0, "name");
+	n += value(buf + n, size - n, json, name, &raw);
+	n += key(buf + n, size - n, json, 0, "stream");
+	n += value(buf + n, size - n, json, stream, &raw);
+	n += fmt(buf + n, size - n, json ? ",\"line\":\"" : " line=\"");
+	return n;
+}
+
+size_t
+log_lines(int format, const char *head, size_t hlen, const char *data,
+    size_t len, size_t cap, char *buf, size_t size, size_t *used,
+    unsigned long *lines)
+{
+	int json = format == FMT_JSON;
+	int mode = (json ? LOG_ESC_JSON : LOG_ESC_TEXT) | LOG_ESC_LINE;
+	size_t o = 0, i = 0, e, u;
+
+	*lines = 0;
+	while (i < len && size - o >= hlen + LOG_TAIL_MAX) {
+		copy(buf + o, head, hlen);
+		e = escape(data + i, len - i < cap ? len - i : cap,
+		    buf + o + hlen, size - o - hlen - LOG_TAIL_MAX, mode, &u);
+		/* Not UTF-8 in JSON, unfinished, too long, or no room: not ours. */
+		if (e == (size_t)-1 || i + u == len || data[i + u] != '\n')
+			break;
+		o += hlen + e;
+		buf[o++] = '"';
+		if (json)
+			buf[o++] = '}';
+		buf[o++] = '\n';
+		i += u + 1;
+		(*lines)++;
+	}
+	*used = i;
+	return o;
+}
+
+size_t
+log_tail(int format, int partial, int raw, char *buf)
+{
+	int json = format == FMT_JSON;
 	size_t n = 0;
 
-	if (level < l->level)
-		return;
-	if (l->piped)
-		buf[n++] = LOG_REC_EVENT;
-	n += log_format(l, level, event, f, buf + n, sizeof(buf) - n);
-	put(l, buf, n);
+	buf[n++] = '"';
+	if (partial) {
+		memcpy(buf + n, json ? ",\"partial\":true" : " partial=true",
+		    json ? 15 : 13);
+		n += json ? 15 : 13;
+	}
+	if (raw) {
+		memcpy(buf + n, ",\"escaped\":true", 15);
+		n += 15;
+	}
+	if (json)
+		buf[n++] = '}';
+	buf[n++] = '\n';
+	return n;
 }
 
-void
-log_flush(struct log *l)
+size_t
+log_line(int format, const char *head, size_t hlen, const char *data,
+    size_t len, int partial, char *buf, size_t size)
 {
-	static const char rec[2] = { LOG_REC_FLUSH, '\n' };
+	int json = format == FMT_JSON, raw = 0;
+	size_t n, e;
 
-	if (l->piped)
-		put(l, rec, sizeof(rec));
+	copy(buf, head, hlen);
+	n = hlen;
+	/* Room for the end of the line is kept, should SIZE be short. */
+	e = log_escape(data, len, buf + n, size - n - LOG_TAIL_MAX,
+	    json ? LOG_ESC_JSON : LOG_ESC_TEXT, NULL);
+	if (e == (size_t)-1) {
+		raw = 1;
+		e = log_escape(data, len, buf + n, size - n - LOG_TAIL_MAX,
+		    LOG_ESC_JSONRAW, NULL);
+	}
+	n += e;
+	return n + log_tail(format, partial, raw, buf + n);
 }
+
+size_t
+log_text(int format, const char *head, size_t hlen, const char *data,
+    size_t len, char *buf, size_t size, size_t *used, int *raw)
+{
+	int mode = format == FMT_JSON ? LOG_ESC_JSON : LOG_ESC_TEXT;
+	size_t e;
+
+	if (size < hlen + LOG_TAIL_MAX)
+		return 0;
+	copy(buf, head, hlen);
+	size -= hlen + LOG_TAIL_MAX;
+	*raw = 0;
+	e = log_escape(data, len, buf + hlen, size, mode | LOG_ESC_LINE, used);
+	if (e == (size_t)-1) {
+		*raw = 1;
+		e = log_escape(data, len, buf + hlen, size,
+		    LOG_ESC_JSONRAW | LOG_ESC_LINE, used);
+	}
+	/* Stopped short of the newline or LEN: BUF is full. */
+	if (*used < len && data[*used] != '\n')
+		return 0;
+	return hlen + e;
+}
+
+

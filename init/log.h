@@ -1,9 +1,12 @@
-/* Supervisor events: one line each, logfmt or JSON, with a level filter. */
+/*
+ * Event and log line formatting (logfmt or JSON): pure functions, shared
+ * by PID 1 (logpipe.c) and the log writer.
+ */
 #ifndef LOG_H
 #define LOG_H
 
+#include <limits.h>	/* PIPE_BUF: the system's, not init/limits.h */
 #include <stddef.h>
-#include <time.h>
 
 #include "conf.h"
 
@@ -16,39 +19,105 @@ struct field {
 #define FN(k, v)	{ (k), NULL, (long long)(v) }
 #define FEND		{ NULL, NULL, 0 }
 
-struct log {
-	const char	*name;
-	int		 format;
-	int		 level;
-	int		 fd;
-	int		 piped;		/* fd is the log writer's record pipe */
-	long long	 offset;	/* clock_offset() */
-	unsigned long	 dropped;	/* events the full pipe refused */
-};
 
 /*
- * Records on the pipe to the log writer: 'E' + an event line, or 'F' +
- * newline: "the child is gone, flush its partial lines".
+ * Sizes.  A record on the pipe to the log writer ("E" SVC " " BODY "\n")
+ * is written with one write(2) of at most PIPE_BUF bytes, so it is never
+ * torn; LOG_BODY_MAX leaves room for the record's own bytes.  A stamped
+ * line adds at most LOG_STAMP_MAX to its body.
  */
-#define LOG_REC_EVENT	'E'
-#define LOG_REC_FLUSH	'F'
+#define LOG_REC_MAX	PIPE_BUF
+#define LOG_BODY_MAX	(LOG_REC_MAX - 8)
+#define LOG_STAMP_MAX	40
+#define LOG_EVENT_MAX	(LOG_BODY_MAX + LOG_STAMP_MAX)
+/* The most log_tail() writes. */
+#define LOG_TAIL_MAX	40
+/* Room log_line() needs for LEN bytes of data after a head of HLEN. */
+#define LOG_LINE_ROOM(hlen, len)	((hlen) + 6 * (len) + LOG_TAIL_MAX)
+/* A string value cut to fit keeps at least this much before its "...". */
+#define LOG_CUT_MIN	32
 
-/* Set up L for the settings C, writing to FD (a pipe if PIPED). */
-void	log_init(struct log *, const struct conf *, int, int);
-/* Emit EVENT at LEVEL with FIELDS (ended by FEND) if LEVEL passes. */
-void	log_event(struct log *, int, const char *, const struct field *);
-/* Format an event line (with newline) into BUF; its length. */
-size_t	log_format(const struct log *, int, const char *, const struct field *,
+/* log_escape() modes, and a flag: stop before a newline.  See there. */
+enum { LOG_ESC_TEXT, LOG_ESC_JSON, LOG_ESC_JSONRAW };
+#define LOG_ESC_LINE	4
+
+
+/*
+ * An event line without its stamp and newline, as PID 1 sends it to the
+ * log writer: text `level=info name=app event=x k=v`, JSON
+ * `"level":"info","name":"app","event":"x","k":"v"}`.  String values too
+ * long for SIZE (at most LOG_BODY_MAX + 1) are cut and end in "...", so
+ * the line stays valid.  Its length (< SIZE).
+ */
+size_t	log_body(int, int, const char *, const char *, const struct field *,
 	    char *, size_t);
-/* Ask the log writer to flush the child's partial lines. */
-void	log_flush(struct log *);
-/* Format TS as RFC 3339 UTC with milliseconds. */
-size_t	log_time(const struct timespec *, char *, size_t);
 /*
- * Escape LEN bytes of S for a JSON string or a quoted logfmt value: quotes,
- * backslashes and control characters, and bytes that are not valid UTF-8
- * as the four characters \xNN.  Stops before overflowing BUF; the length.
+ * The line BODY (BLEN bytes, text or JSON, told apart by its first byte)
+ * stamped with epoch millisecond MS: "ts=STAMP BODY\n" or
+ * "{"ts":"STAMP",BODY\n", into BUF of LOG_EVENT_MAX bytes; its length.
  */
-size_t	log_escape(const char *, size_t, char *, size_t);
+size_t	log_stamp(long long, const char *, size_t, char *, size_t);
+/*
+ * Append LEN bytes of S and a newline to BUF, which holds N of its SIZE
+ * bytes; S is cut to fit.  The new length.
+ */
+size_t	log_append(char *, size_t, size_t, const char *, size_t);
+/* Epoch millisecond MS as RFC 3339 UTC with milliseconds; its length. */
+size_t	log_time(long long, char *, size_t);
+/*
+ * The head of a file line of stream STREAM ("out", "err") of service NAME
+ * at MS, up to the opening quote of its text: `ts=... level=info
+ * name=NAME stream=out line="`, or JSON alike; its length.
+ */
+size_t	log_head(int, long long, const char *, const char *, char *, size_t);
+/*
+ * A whole file line: HEAD (HLEN bytes, from log_head()), LEN bytes of DATA
+ * escaped, the closing quote, ` partial=true` (JSON `,"partial":true`) if
+ * PARTIAL, and a newline, into BUF of at least LOG_LINE_ROOM(HLEN, LEN)
+ * bytes; its length.
+ */
+size_t	log_line(int, const char *, size_t, const char *, size_t, int,
+	    char *, size_t);
+/*
+ * The start of a file line for the text at DATA up to its first newline,
+ * or LEN bytes: HEAD (HLEN bytes), then the text escaped, into BUF of SIZE
+ * bytes, leaving LOG_TAIL_MAX for log_tail().  *USED gets the bytes of
+ * DATA taken (not the newline), *RAW whether they were escaped as
+ * LOG_ESC_JSONRAW.  The length, or 0 if SIZE is too short for it all.
+ */
+size_t	log_text(int, const char *, size_t, const char *, size_t, char *,
+	    size_t, size_t *, int *);
+/*
+ * The file lines (as log_line() makes them) for the whole lines at DATA,
+ * as many as LEN bytes hold and SIZE bytes of BUF take, with no line
+ * longer than CAP: it stops before a line that is unfinished, longer,
+ * not UTF-8 in JSON, or does not fit, which the caller takes on its own.
+ * The bytes written; *USED gets the bytes of DATA taken (newlines
+ * included), *LINES the number of lines.
+ */
+size_t	log_lines(int, const char *, size_t, const char *, size_t, size_t,
+	    char *, size_t, size_t *, unsigned long *);
+/*
+ * The end of a file line after its escaped text, into BUF (LOG_TAIL_MAX
+ * bytes): the closing quote, the PARTIAL mark, for JSON the "escaped" mark
+ * if RAW (the text was escaped with LOG_ESC_JSONRAW) and the brace, and a
+ * newline; its length.
+ */
+size_t	log_tail(int, int, int, char *);
+/*
+ * Escape LEN bytes of SRC for a quoted logfmt value (LOG_ESC_TEXT) or a
+ * JSON string (LOG_ESC_JSON*), into BUF of SIZE bytes, stopping before a
+ * unit that would not fit, or before a newline if MODE has LOG_ESC_LINE;
+ * *USED (if not NULL) gets the bytes of SRC consumed.  Its length, not NUL-terminated.  Both formats: `"` as `\"`,
+ * `\` as `\\`, newline, tab and CR as \n \t \r, other control bytes and
+ * DEL as \u00NN, valid UTF-8 as itself.  A byte that is not part of valid
+ * UTF-8: TEXT writes `\xNN`, which can be undone since a backslash is
+ * always escaped; JSON has no \x, so LOG_ESC_JSON returns (size_t)-1 at
+ * such a byte and the caller uses LOG_ESC_JSONRAW for the whole string.
+ * That writes a string which, once JSON-decoded, holds each backslash
+ * doubled and each such byte as `\xNN` (in the file: `\\\\` and `\\xNN`);
+ * callers mark it "escaped":true, telling readers to undo those two.
+ */
+size_t	log_escape(const char *, size_t, char *, size_t, int, size_t *);
 
 #endif

@@ -22,10 +22,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "logger.h"
 #include "logpipe.h"
+#include "logwriter.h"
 #include "sig.h"
 #include "util.h"
 
@@ -146,30 +147,33 @@ void
 lp_event(struct logpipe *lp, int svc, const char *name, int level,
     const char *event, const struct field *f)
 {
-	struct log l;
-	char buf[EVENT_MAX];
-	size_t n = 0;
+	char body[LOG_BODY_MAX + 1], out[LOG_EVENT_MAX];
+	struct timespec ts;
+	size_t n;
 
 	if (level < lp->level)
 		return;
-	memset(&l, 0, sizeof(l));
-	l.name = name != NULL ? name : svc >= 0 ? lp->cs->svc[svc].name :
-	    lp->cs->top->name;
-	l.format = lp->format;
-	l.offset = lp->offset;
-	if (lp->rec)
-		buf[n++] = LOG_REC_EVENT;
-	n += log_format(&l, level, event, f, buf + n, sizeof(buf) - n);
-	emit(lp, buf, n);
+	if (name == NULL)
+		name = svc >= 0 ? lp->cs->svc[svc].name : lp->cs->top->name;
+	n = log_body(lp->format, level, name, event, f, body, sizeof(body));
+	if (lp->rec) {
+		/* The log writer stamps it, in the order it writes lines. */
+		n = lw_rec_event(svc, body, n, out, sizeof(out));
+	} else {
+		wall_clock(&ts, lp->offset);
+		n = log_stamp((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+		    body, n, out, sizeof(out));
+	}
+	emit(lp, out, n);
 }
 
 void
 lp_flush(struct logpipe *lp, int svc)
 {
-	static const char rec[2] = { LOG_REC_FLUSH, '\n' };
+	char rec[16];
 
-	if (lp->rec && lp->capture[svc][0])
-		emit(lp, rec, sizeof(rec));
+	if (lp->rec && (lp->capture[svc][0] || lp->capture[svc][1]))
+		emit(lp, rec, lw_rec_flush(svc, rec, sizeof(rec)));
 }
 
 static void
@@ -195,10 +199,22 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 		for (k = 0; k < 2; k++)
 			lp->rd[i][k] = lp->wr[i][k] = -1;
 	open_out(lp);
-	/* One service with LOG_DIR, until the writer serves several. */
-	for (i = 0; i < cs->n && i < 1; i++)
-		if (*cs->svc[i].log_dir != '\0' && !tty)
-			lp->capture[i][0] = lp->capture[i][1] = 1;
+	/*
+	 * What goes through the log writer.  In a terminal: nothing, the
+	 * services keep it.  A service's stdout: with LOG_DIR, LOG_PREFIX, or
+	 * several services (their lines must not mix); else it writes
+	 * straight to init's stdout, nothing copied.  Its stderr also with
+	 * `init start`, where init's own events share it: the writer puts
+	 * them between lines.  `init --` hands its child init's own fds.
+	 */
+	for (i = 0; i < cs->n && !tty; i++) {
+		lp->capture[i][0] = *cs->svc[i].log_dir != '\0' ||
+		    cs->svc[i].log_prefix || cs->multi;
+		lp->capture[i][1] = lp->capture[i][0] ||
+		    cs->svc[i].mode == MODE_START;
+		lp->logging |= lp->capture[i][1];
+	}
+	/* In a terminal too: events still go to the files. */
 	for (i = 0; i < cs->n; i++)
 		lp->logging |= *cs->svc[i].log_dir != '\0';
 	if (!lp->logging)
@@ -210,6 +226,8 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 			if (pipe2(p, O_CLOEXEC) < 0)
 				goto fail;
 			fcntl(p[0], F_SETFL, O_NONBLOCK);
+			/* Room for bursts: fewer wakeups of the writer. */
+			fcntl(p[0], F_SETPIPE_SZ, LOG_PIPE_SIZE);
 			lp->rd[i][k] = p[0];
 			lp->wr[i][k] = p[1];
 		}
@@ -232,21 +250,49 @@ fail:
 	lp->logging = 0;
 }
 
+/* The log writer's view: its files, streams and the record pipe. */
+static void
+writer_config(struct logpipe *lp, struct lw_config *cf)
+{
+	static const char *const streams[2] = { "out", "err" };
+	const struct conf *c;
+	int i, k;
+
+	cf->nfiles = cf->nstreams = 0;
+	for (i = 0; i < lp->cs->n; i++) {
+		c = &lp->cs->svc[i];
+		lp->svc_file[i] = -1;
+		if (*c->log_dir != '\0') {
+			lp->svc_file[i] = cf->nfiles;
+			lp->files[cf->nfiles++] = (struct lw_file){ c->log_dir,
+			    c->name, c->log_format, c->log_keep_days };
+		}
+		for (k = 0; k < 2; k++)
+			if (lp->capture[i][k])
+				lp->streams[cf->nstreams++] = (struct lw_stream){
+				    lp->rd[i][k], k + 1, lp->svc_file[i], i,
+				    c->name, streams[k], c->log_prefix };
+	}
+	cf->files = lp->files;
+	cf->streams = lp->streams;
+	cf->svc_file = lp->svc_file;
+	cf->nsvc = lp->cs->n;
+	/* One service: init's own events go to its file too. */
+	cf->global_file = lp->cs->multi ? -1 : lp->svc_file[0];
+	cf->evfd = lp->evrd;
+	cf->offset = lp->offset;
+}
+
 pid_t
 lp_writer(struct logpipe *lp)
 {
-	struct lpipes p;
+	struct lw_config cf;
 	pid_t pid;
 
 	if (!lp->logging)
 		return 0;
-	p.rd[LG_OUT] = lp->rd[0][0];
-	p.wr[LG_OUT] = lp->wr[0][0];
-	p.rd[LG_ERR] = lp->rd[0][1];
-	p.wr[LG_ERR] = lp->wr[0][1];
-	p.rd[LG_EV] = lp->evrd;
-	p.wr[LG_EV] = lp->evwr;
-	pid = logger_start(&lp->cs->svc[0], &p, 2);
+	writer_config(lp, &cf);
+	pid = lw_start(&cf);
 	if (pid < 0)
 		return -1;
 	/* From now on events go through the writer, at line boundaries. */
@@ -304,4 +350,7 @@ lp_finish(struct logpipe *lp, long long ms)
 		sig_wait(SIGBIT(SIGCHLD), &si, left);
 	}
 	lp->writer = 0;
+	/* Whatever init still says goes straight to stderr. */
+	lp->qlen = 0;
+	open_out(lp);
 }

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "logwriter.h"
 
 struct logpipe {
 	const struct confset	*cs;
@@ -27,6 +28,9 @@ struct logpipe {
 	int			 rd[SERVICES_MAX][2], wr[SERVICES_MAX][2];
 	int			 evrd, evwr;	/* the record pipe */
 	int			 logging;	/* a log writer is wanted */
+	struct lw_file		 files[SERVICES_MAX];
+	struct lw_stream	 streams[2 * SERVICES_MAX];
+	int			 svc_file[SERVICES_MAX];
 	pid_t			 writer;	/* 0: none running */
 	long long		 writer_start;	/* ms */
 };

@@ -120,8 +120,8 @@ static void end_run(struct sv *, struct service *, int, int, int);
 static void
 start(struct sv *sv, struct service *s)
 {
-	struct spawn_io io = { -1, -1, -1 };
-	int rp[2] = { -1, -1 };
+	struct spawn_io io = { -1, -1, -1, 0 };
+	int rp[2] = { -1, -1 }, go;
 
 	arm(s, T_RESTART, 0);
 	s->want_down = 0;
@@ -143,7 +143,8 @@ start(struct sv *sv, struct service *s)
 	}
 	s->start_ms = now_ms();
 	s->start_wall = wall();
-	s->pid = spawn(s->c, s->c->argv, &s->cr, &sv->env, &io, &s->statusfd);
+	s->pid = spawn(s->c, s->c->argv, &s->cr, &sv->env, &io, &s->statusfd,
+	    &go);
 	close_fd(&rp[1]);
 	if (s->pid < 0) {
 		sv_log(sv, s, LV_ERROR, "spawn_failed", (struct field[]){
@@ -157,6 +158,7 @@ start(struct sv *sv, struct service *s)
 	sv_log(sv, s, LV_INFO, "child_started", (struct field[]){
 	    FN("pid", s->pid), FS("command", s->c->command),
 	    FN("restarts", s->restarts), FEND });
+	spawn_go(&go);
 	s->state = SS_STARTING;
 	watch(sv, s->statusfd);
 	wd_forget(&sv->wdsvc[s->idx]);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -186,12 +187,25 @@ give(int fd, int to)
 
 static void __attribute__((noreturn))
 child(const struct conf *c, char *const *argv, const struct creds *cr,
-    const struct spawn_env *e, const struct spawn_io *io, int fd)
+    const struct spawn_env *e, const struct spawn_io *io, int fd, int go)
 {
 	struct spawn_err se = { SPAWN_OK, 0 };
 	pid_t fg, ours;
+	char b;
 
-	if (c->process_group == GROUP_NONE)
+	/*
+	 * Wait until PID 1 has announced this child: its output can then
+	 * never come before its child_started.  (EOF, if init is gone, also
+	 * lets it go on.)
+	 */
+	while (read(go, &b, 1) < 0 && errno == EINTR)
+		;
+
+	if (io->probe) {
+		/* PID 1 kills the whole group at HEALTH_TIMEOUT. */
+		if (setpgid(0, 0) < 0)
+			se.stage = SPAWN_GROUP;
+	} else if (c->process_group == GROUP_NONE)
 		;
 	else if (e->tty) {
 		/*
@@ -210,7 +224,7 @@ child(const struct conf *c, char *const *argv, const struct creds *cr,
 		se.stage = SPAWN_GROUP;
 	if (se.stage == SPAWN_OK && ((io->out >= 0 && give(io->out, 1) < 0) ||
 	    (io->err >= 0 && give(io->err, 2) < 0) ||
-	    (io->ready >= 0 && give(io->ready, c->ready_fd) < 0)))
+	    (!io->probe && io->ready >= 0 && give(io->ready, c->ready_fd) < 0)))
 		se.stage = SPAWN_FDS;
 	if (se.stage == SPAWN_OK)
 		se.stage = drop(cr);
@@ -233,13 +247,19 @@ child(const struct conf *c, char *const *argv, const struct creds *cr,
 
 pid_t
 spawn(const struct conf *c, char *const *argv, const struct creds *cr,
-    const struct spawn_env *e, const struct spawn_io *io, int *statusfd)
+    const struct spawn_env *e, const struct spawn_io *io, int *statusfd,
+    int *go)
 {
 	int p[2], err;
 	pid_t pid;
 
-	*statusfd = -1;
-	if (pipe2(p, O_CLOEXEC) < 0)
+	/*
+	 * One socket pair both ways: PID 1 says "go", the child answers with
+	 * its error, or with EOF when exec closes its end.  (Two fds, not
+	 * the four of two pipes: it works with few fds left.)
+	 */
+	*statusfd = *go = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		return -1;
 	pid = fork();
 	if (pid < 0) {
@@ -251,12 +271,22 @@ spawn(const struct conf *c, char *const *argv, const struct creds *cr,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(c, argv, cr, e, io, p[1]);
+		child(c, argv, cr, e, io, p[1], p[1]);
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	*statusfd = p[0];
+	*statusfd = *go = p[0];
 	return pid;
+}
+
+void
+spawn_go(int *go)
+{
+	if (*go < 0)
+		return;
+	/* One byte into an empty socket buffer: never blocks. */
+	(void)!send(*go, "g", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	*go = -1;
 }
 
 int

@@ -19,6 +19,7 @@ struct spawn_env {
 struct spawn_io {
 	int		 out, err;	/* its stdout/stderr, or -1: init's own */
 	int		 ready;		/* write end of the READY_FD pipe, or -1 */
+	int		 probe;		/* a health probe: own group, never the terminal */
 };
 
 /* Why a child failed before its program ran. */
@@ -37,10 +38,14 @@ enum { SPAWN_PENDING, SPAWN_RAN, SPAWN_FAILED };
  * process group unless PROCESS_GROUP=inherit) at once, without waiting
  * for the exec: *STATUSFD is the read end of a non-blocking pipe that
  * reads EOF once the program runs, or a struct spawn_err if it could not
- * (the child then exits 126 or 127).  -1 if fork failed.
+ * (the child then exits 126 or 127).  The child does nothing until
+ * spawn_go(GO) (*GO names the same socket as *STATUSFD, which the caller
+ * closes).  -1 if fork failed.
  */
 pid_t	spawn(const struct conf *, char *const *, const struct creds *,
-	    const struct spawn_env *, const struct spawn_io *, int *);
+	    const struct spawn_env *, const struct spawn_io *, int *, int *);
+/* Let the child of spawn() go on, once it has been announced. */
+void	spawn_go(int *);
 /* Read FD without blocking: SPAWN_PENDING, SPAWN_RAN, or SPAWN_FAILED. */
 int	spawn_poll(int, struct spawn_err *);
 /* Exit status a child reports for error E: 127 not found, else 126. */

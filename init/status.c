@@ -292,7 +292,12 @@ jstr(const char *s, char *buf, size_t size)
 	size_t n;
 
 	buf[0] = '"';
-	n = 1 + log_escape(s, strlen(s), buf + 1, size - 2);
+	/* Bytes that are not UTF-8 (a path can hold them) as \\xNN. */
+	n = log_escape(s, strlen(s), buf + 1, size - 2, LOG_ESC_JSON, NULL);
+	if (n == (size_t)-1)
+		n = log_escape(s, strlen(s), buf + 1, size - 2, LOG_ESC_JSONRAW,
+		    NULL);
+	n++;
 	buf[n++] = '"';
 	buf[n] = '\0';
 	return buf;

@@ -11,50 +11,11 @@
 #include <unistd.h>
 
 #include "bounds.h"
-#include "logger.h"
+#include "logfile.h"
 #include "tail.h"
 #include "util.h"
 
 #define BLOCK	4096
-
-/* Today's file name, into BUF. */
-static void
-today(const struct conf *c, long long offset, char *buf, size_t size)
-{
-	struct timespec ts;
-
-	wall_clock(&ts, offset);
-	logger_file(c, ts.tv_sec / 86400, buf, size);
-}
-
-struct newest {
-	const struct conf	*c;
-	long long		 best;
-	char			*buf;
-	size_t			 size;
-};
-
-static void
-newest_one(const char *name, void *arg)
-{
-	struct newest *nw = arg;
-	long long day = logger_match(nw->c, name);
-
-	if (day > nw->best) {
-		nw->best = day;
-		fmt(nw->buf, nw->size, "%s", name);
-	}
-}
-
-/* The newest of our files in DIRFD into BUF; 0, or -1 if there is none. */
-static int
-newest(const struct conf *c, int dirfd, char *buf, size_t size)
-{
-	struct newest nw = { c, -1, buf, size };
-
-	dir_each(dirfd, newest_one, &nw);
-	return nw.best < 0 ? -1 : 0;
-}
 
 /* Offset where the last N lines of FD (SIZE bytes) start. */
 static off_t
@@ -94,10 +55,32 @@ copy(int fd)
 	return 0;
 }
 
+static int
+exists(int dirfd, const char *fname)
+{
+	struct stat st;
+
+	return fstatat(dirfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Open FNAME for tail; the fd, or -1 after saying why not. */
+static int
+open_log(const struct conf *c, int dirfd, const char *fname)
+{
+	const char *why;
+	int fd;
+
+	fd = lf_open(dirfd, fname, 0, &why);
+	if (fd < 0)
+		warnx("tail: %s/%s: %s", c->log_dir, fname,
+		    why != NULL ? why : strerror(errno));
+	return fd;
+}
+
 int
 tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 {
-	char name[NAME_MAX_LEN + 32], next[NAME_MAX_LEN + 32];
+	char name[LF_NAME_SIZE], next[LF_NAME_SIZE];
 	long long offset = clock_offset();
 	const struct conf *c = &cs->svc[0];
 	struct stat st;
@@ -126,18 +109,15 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 		warn("tail: %s", c->log_dir);
 		return 1;
 	}
-	today(c, offset, name, sizeof(name));
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && newest(c, dirfd, name, sizeof(name)) == 0)
-		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	lf_name(c->name, lf_today(offset), name, sizeof(name));
+	if (!exists(dirfd, name) &&
+	    lf_newest(dirfd, c->name, name, sizeof(name)) < 0) {
 		warnx("tail: no log file for %s in %s yet", c->name, c->log_dir);
 		return 1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		warnx("tail: %s/%s is not a regular file", c->log_dir, name);
+	/* Never a blocking open: a FIFO here must not hang tail. */
+	if ((fd = open_log(c, dirfd, name)) < 0 || fstat(fd, &st) < 0)
 		return 1;
-	}
 	lseek(fd, last_lines(fd, st.st_size, n), SEEK_SET);
 	if (n > 0 && copy(fd) < 0)
 		return 1;
@@ -149,16 +129,16 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 			return 1;
 		if (fstat(fd, &st) == 0 && st.st_size < lseek(fd, 0, SEEK_CUR))
 			lseek(fd, 0, SEEK_SET);	/* truncated */
-		today(c, offset, next, sizeof(next));
-		if (strcmp(next, name) != 0 &&
-		    faccessat(dirfd, next, F_OK, 0) == 0) {
-			/* Rotated: finish the old file, then start the new one. */
+		lf_name(c->name, lf_today(offset), next, sizeof(next));
+		/* Rotated, or removed and re-created by the log writer. */
+		if ((strcmp(next, name) != 0 || st.st_nlink == 0) &&
+		    exists(dirfd, next)) {
+			/* Finish the old file, then start the new one. */
 			if (copy(fd) < 0)
 				return 1;
 			close(fd);
 			fmt(name, sizeof(name), "%s", next);
-			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
+			if ((fd = open_log(c, dirfd, name)) < 0)
 				return 1;
 		}
 	}

@@ -1,5 +1,6 @@
 # Benchmarks (issue 6): `make bench` runs bench/bench.sh, which compares
-# build/init with tini, dumb-init and catatonit and prints one table.
+# build/init with tini, dumb-init and catatonit, and its log pipeline with
+# s6-log, svlogd and multilog, and prints two tables.
 # Included by the main Makefile; reads its MUSL_CC, STD and WARN and
 # defines only BENCH_* names.  Helpers (bench/*.c) go to build/bench.
 # BENCH_* environment variables tune the run (see bench/bench.sh).

@@ -29,7 +29,7 @@ VG_FLAGS	:= -q --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
 
 LINT_C		:= init tests/fixtures examples tests/fuzz tests/unit
 LINT_SH		:= .ci/run $(wildcard tests/*.sh tests/containers/*.sh)
-LINT_BATS	:= $(wildcard tests/*.bats) tests/helper.bash
+LINT_BATS	:= $(wildcard tests/*.bats) tests/helper.bash tests/loghelper.bash
 # variableScope: STYLE.md follows OpenBSD style(9), which declares every
 # local at the top of its function; cppcheck would move them into blocks.
 LINT_CPPCHECK	:= cppcheck -q --enable=warning,style,performance,portability \

@@ -5,7 +5,7 @@
 
 UNIT_DIR	:= $(BUILD)/unit
 UNIT_BIN	:= $(UNIT_DIR)/run
-UNIT_SRCS	:= $(wildcard tests/unit/*.c)
+UNIT_SRCS	:= $(filter-out tests/unit/lwdrive.c,$(wildcard tests/unit/*.c))
 # Every module but main.c, so each test sees the real code.
 UNIT_LIB	:= $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_OBJS	:= $(UNIT_SRCS:tests/unit/%.c=$(UNIT_DIR)/%.o)
@@ -22,3 +22,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_LIB)
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
+
+# lwdrive: the log writer with made-up services, for tests/logwriter.bats.
+$(UNIT_DIR)/lwdrive: $(UNIT_DIR)/lwdrive.o $(UNIT_LIB)
+	$(CC_INIT) $(P_LDFLAGS) $(LDFLAGS) -o $@ $(UNIT_DIR)/lwdrive.o $(UNIT_LIB)

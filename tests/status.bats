@@ -22,7 +22,8 @@ running_worker() {
 	wait_until 10 test -f "$RUN/svc.child.pid"
 	[ "$(cat "$RUN/svc.supervisor.pid")" = "$INIT_PID" ]
 	child=$(cat "$RUN/svc.child.pid")
-	[ "$child" = "$(child_of "$INIT_PID")" ]
+	# init's children: the worker, and the log writer relaying its stderr.
+	grep -qw "$child" "/proc/$INIT_PID/task/$INIT_PID/children"
 	grep -qx "state=running" "$RUN/svc.state"
 	grep -qx "supervisor_pid=$INIT_PID" "$RUN/svc.state"
 	grep -qx "child_pid=$child" "$RUN/svc.state"

@@ -6,7 +6,8 @@
 
 #include "unit.h"
 
-extern const struct unit util_units[], sig_units[];
+extern const struct unit util_units[], sig_units[], log_units[],
+    logfile_units[], logwriter_units[];
 extern const struct unit probe_units[], conf_units[], service_units[];
 extern const struct unit watchdog_units[];
 
@@ -20,6 +21,9 @@ static const struct {
 	{ "conf",	conf_units },
 	{ "service",	service_units },
 	{ "watchdog",	watchdog_units },
+	{ "log",	log_units },
+	{ "logfile",	logfile_units },
+	{ "logwriter",	logwriter_units },
 };
 
 static int	failed;		/* checks failed in the running test */

@@ -7,7 +7,7 @@
 #include "unit.h"
 
 extern const struct unit util_units[], sig_units[];
-extern const struct unit probe_units[];
+extern const struct unit probe_units[], compat_units[];
 
 static const struct {
 	const char		*suite;
@@ -16,6 +16,7 @@ static const struct {
 	{ "util",	util_units },
 	{ "sig",	sig_units },
 	{ "probe",	probe_units },
+	{ "compat",	compat_units },
 };
 
 static int	failed;		/* checks failed in the running test */

@@ -380,6 +380,98 @@ podman_at_least() {
 	assert_line --regexp ' event=exiting status=137( |$)'
 }
 
+# ------------------------------------------------ runtimes' --init (drop-in)
+# build/init as the engine's own init: podman bind-mounts --init-path at
+# /run/podman-init and runs `/run/podman-init -- ENTRYPOINT CMD`; Docker
+# mounts its init-path at /sbin/docker-init and runs `docker-init -- ...`.
+
+# run_init_ctr NAME [PODMAN-RUN-ARGS...]: run_ctr with build/init as podman's init.
+run_init_ctr() {
+	local name=$1
+	shift
+	run_ctr "$name" --init --init-path="$INIT" "$@"
+}
+
+@test "podman run --init --init-path=build/init: PID 1 is /run/podman-init -- CMD, the worker below it" {
+	needs_images
+	run_init_ctr initpath --entrypoint /worker "$IMG" --interval 500
+	wait_until 30 logs_have "$C" 'worker: heartbeat 1 '
+	run podman top "$C" pid args
+	assert_line --regexp '^1 +/run/podman-init -- /worker --interval 500 *$'
+	assert_line --regexp '^[0-9]+ +/worker --interval 500 *$'
+	# Quiet as `init --` is: no events at the default level.
+	run err_of "$C"
+	refute_output --partial 'event='
+}
+
+@test "podman --init: the worker's exit status is the container's (0, 3, 129 for a forwarded HUP)" {
+	needs_images
+	run podman run --rm --label "$LABEL" --init --init-path="$INIT" \
+		--entrypoint /worker -e WORKER_BEATS=1 "$IMG" --interval 100
+	assert_success
+	run podman run --rm --label "$LABEL" --init --init-path="$INIT" \
+		--entrypoint /worker -e WORKER_CRASH_AFTER=1 "$IMG" --interval 100
+	assert_failure 3
+	assert_line --partial 'worker: crashing'
+	# HUP is passed on; the worker has no handler, so HUP ends it.
+	run_init_ctr hup --entrypoint /worker -e INIT_LOG_LEVEL=info "$IMG" --interval 500
+	wait_until 30 logs_have "$C" 'worker: heartbeat 1 '
+	podman kill -s HUP "$C" >/dev/null
+	wait_until 30 exited "$C"
+	[ "$(exit_code_of "$C")" = 129 ]
+	run all_of "$C"
+	assert_line --regexp ' event=signal_forwarded signal=HUP '
+	assert_line --regexp ' event=child_exited .*signal=HUP status=129 '
+}
+
+@test "podman stop with --init: SIGTERM reaches the worker through init, which exits 0" {
+	needs_images
+	run_init_ctr initstop --entrypoint /worker -e INIT_LOG_LEVEL=info "$IMG" --interval 500
+	wait_until 30 logs_have "$C" 'worker: heartbeat 1 '
+	podman stop -t 15 "$C" >/dev/null
+	[ "$(exit_code_of "$C")" = 0 ]
+	run all_of "$C"
+	assert_line 'worker: shutting down (signal TERM)'
+	assert_line --regexp ' event=stopping signal=TERM '
+	assert_line --regexp ' event=exiting status=0( |$)'
+	refute_line --partial 'stop_escalated'
+}
+
+@test "podman --init: orphans of the worker are reaped by build/init as PID 1, no zombie left" {
+	needs_images
+	run_init_ctr initreap -v "$FIX:/fix:ro" --entrypoint /fix/orphans \
+		-e INIT_LOG_LEVEL=debug "$IMG" 50 0 --zombie --then-sleep 60
+	wait_until 30 logs_have "$C" 'orphans: created 50'
+	local hostpid
+	hostpid=$(podman inspect -f '{{.State.Pid}}' "$C")
+	[ "$(tr '\0' ' ' <"/proc/$hostpid/cmdline")" = "/run/podman-init -- /fix/orphans 50 0 --zombie --then-sleep 60 " ]
+	wait_until 30 eval '[ "$(all_of "$C" | grep -c event=orphan_reaped)" -ge 51 ]'
+	wait_until 30 eval '[ "$(zombies_under "$hostpid")" -eq 0 ]'
+	podman stop -t 15 "$C" >/dev/null
+	# orphans has no TERM handler: 128+15.
+	[ "$(exit_code_of "$C")" = 143 ]
+}
+
+@test "Docker's --init layout, /sbin/docker-init -- CMD as PID 1, speaks tini: -e 3 turns the crash into 0" {
+	needs_images
+	run podman run --rm --label "$LABEL" -v "$INIT:/sbin/docker-init:ro" \
+		--entrypoint /sbin/docker-init -e WORKER_CRASH_AFTER=1 "$IMG" \
+		-e 3 -- /worker --interval 100
+	assert_success
+	assert_line --partial 'worker: crashing'
+	run_ctr dockerinit -v "$INIT:/sbin/docker-init:ro" --entrypoint /sbin/docker-init \
+		"$IMG" -v -- /worker --interval 500
+	wait_until 30 logs_have "$C" 'worker: heartbeat 1 '
+	run podman top "$C" pid args
+	assert_line --regexp '^1 +/sbin/docker-init -v -- /worker --interval 500 *$'
+	podman stop -t 15 "$C" >/dev/null
+	[ "$(exit_code_of "$C")" = 0 ]
+	run all_of "$C"
+	assert_line 'worker: shutting down (signal TERM)'
+	# -v: info events, as tini -v logs more.
+	assert_line --regexp ' event=started .*role=pid1 '
+}
+
 # ------------------------------------------------------------ slim image
 
 @test "the slim image supervises the Python worker under init and stops it cleanly" {

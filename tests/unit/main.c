@@ -9,7 +9,7 @@
 extern const struct unit util_units[], sig_units[], log_units[],
     logfile_units[], logwriter_units[];
 extern const struct unit probe_units[], conf_units[], service_units[];
-extern const struct unit watchdog_units[];
+extern const struct unit watchdog_units[], compat_units[];
 
 static const struct {
 	const char		*suite;
@@ -24,6 +24,7 @@ static const struct {
 	{ "log",	log_units },
 	{ "logfile",	logfile_units },
 	{ "logwriter",	logwriter_units },
+	{ "compat",	compat_units },
 };
 
 static int	failed;		/* checks failed in the running test */

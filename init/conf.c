@@ -1418,6 +1418,10 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 		default_name(&s->init, path);
 	}
 	s->top = &s->init;
+	/* Without an init.conf, the set is known by what was given. */
+	if (s->init.path == NULL)
+		s->init.path = arena_str(dir != NULL ? dir : paths[0],
+		    strlen(dir != NULL ? dir : paths[0]));
 	/* Supervisor-wide values every part of init reads per service. */
 	for (i = 0; i < s->n; i++) {
 		s->svc[i].log_format = s->init.log_format;

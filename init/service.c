@@ -186,7 +186,9 @@ ran(struct sv *sv, struct service *s)
 			svc_signal(sv, s, sig);
 	if (s->state != SS_UP)
 		return;
-	if (s->readyfd < 0 && s->c->probe == PROBE_NONE_KIND)
+	/* A oneshot is ready when it has succeeded (decide() says so). */
+	if (s->readyfd < 0 && s->c->probe == PROBE_NONE_KIND &&
+	    s->c->type != TYPE_ONESHOT)
 		s->ready = 1;
 	health_start(sv, s);
 	sv_saved(sv, s);

@@ -273,9 +273,14 @@ print_table(const struct confset *cs, const struct sup *sup,
 	    "SERVICE", "STATE", "READY", "PID", "UPTIME", "RESTARTS",
 	    "LAST EXIT", "CPU%", "RSS MB", "HEALTH", "LIMITS");
 	for (i = 0; i < n; i++) {
-		fmt(lim, sizeof(lim), "%s%lld%% %lldMB", "",
-		    f[i].c != NULL ? f[i].c->max_cpu_pct : 0,
-		    f[i].c != NULL ? f[i].c->max_mem_mb : 0);
+		lim[0] = '\0';
+		if (f[i].c != NULL && f[i].c->max_cpu_pct > 0)
+			fmt(lim, sizeof(lim), "cpu %lld%% ", f[i].c->max_cpu_pct);
+		if (f[i].c != NULL && f[i].c->max_mem_mb > 0)
+			fmt(lim + strlen(lim), sizeof(lim) - strlen(lim),
+			    "mem %lldMB", f[i].c->max_mem_mb);
+		if (lim[0] == '\0')
+			fmt(lim, sizeof(lim), "-");
 		say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5lld %7lld %-10s %s\n",
 		    f[i].name, f[i].state, strcmp(f[i].ready, "1") == 0 ? "yes" :
 		    "no", num(f[i].pid) > 0 ? f[i].pid : "-",

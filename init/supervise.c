@@ -179,6 +179,12 @@ sv_done(struct sv *sv, struct service *s)
 		return;
 	if (s->done_why == DONE_SUCCESS)
 		return;
+	/* `init down`: kept down on purpose, until `init up`. */
+	if (s->held_down) {
+		sv_log(sv, s, LV_INFO, "service_down", (struct field[]){
+		    FN("status", s->last_status), FS("why", "down"), FEND });
+		return;
+	}
 	if (!s->c->critical) {
 		sv_log(sv, s, LV_WARN, "service_down", (struct field[]){
 		    FN("status", s->last_status), FEND });
@@ -570,7 +576,7 @@ advance(struct sv *sv, int none_left)
 		}
 		for (i = 0; i < sv->n && sv->phase == PH_RUN; i++) {
 			s = &sv->svc[i];
-			if (s->state == SS_DONE)
+			if (s->state == SS_DONE && !s->held_down)
 				continue;
 			/* Down and waiting for one that is done and not ready. */
 			blocked = s->state == SS_DOWN;
@@ -578,8 +584,9 @@ advance(struct sv *sv, int none_left)
 				if (((cs->deps[i][j / 8] >> (j % 8)) & 1) &&
 				    !sv->svc[j].ready && sv->svc[j].state != SS_DONE)
 					blocked = 0;
-			if (s->state == SS_DOWN && s->held_down)
-				blocked = 1;
+			/* Held down: `init up` may bring it back, so stay. */
+			if (s->held_down)
+				blocked = 0;
 			busy |= !blocked;
 		}
 		if (sv->phase == PH_RUN && !busy) {
@@ -749,7 +756,8 @@ sv_run(const struct confset *cs, sigbits orig)
 	static struct sv sv;	/* large: keep it off the stack */
 	siginfo_t si;
 	long long t, wait;
-	int none_left;
+	unsigned long restarts;
+	int none_left, i;
 
 	if (setup(&sv, cs, orig) < 0)
 		return 2;
@@ -773,8 +781,10 @@ sv_run(const struct confset *cs, sigbits orig)
 		advance(&sv, none_left);
 	}
 	sv.status = exit_status(&sv);
+	for (i = 0, restarts = 0; i < sv.n; i++)
+		restarts += sv.svc[i].restarts;
 	sv_log(&sv, NULL, LV_INFO, "exiting", (struct field[]){
-	    FN("status", sv.status), FN("restarts", sv.svc[0].restarts), FEND });
+	    FN("status", sv.status), FN("restarts", restarts), FEND });
 	st_release(&sv.st);
 	lp_finish(&sv.lp, sv.top->stop_timeout > 1000 ? sv.top->stop_timeout :
 	    1000);

@@ -538,6 +538,20 @@ init_health_codes() {
 	assert_output null
 }
 
+@test "before its first result, init health and status say there was no probe yet" {
+	conf "HEALTH_CMD='sleep 8'" HEALTH_INTERVAL=60 HEALTH_TIMEOUT=30
+	start
+	wait_until 10 health_is starting
+	run "$INIT" health "$T/c.conf"
+	assert_failure 1
+	assert_output 'svc: starting (no probe yet)'
+	run "$INIT" status "$T/c.conf"
+	assert_line --regexp '^health: +starting \(no probe yet\)$'
+	run "$INIT" status "$T/c.conf" --json
+	run jq -c .health <<<"$output"
+	assert_output '{"state":"starting","ok":false,"output":null,"duration_ms":null,"age_s":null}'
+}
+
 @test "init health exits 3 not running, 1 starting, 4 for an unknown service, 0 running without a check" {
 	init_health_codes
 }

@@ -661,6 +661,12 @@ bad() {
 
 # ------------------------------------------------------------------- cost
 
+# fds_of PID: how many descriptors PID has open.
+fds_of() {
+	local f=("/proc/$1/fd"/*)
+	echo "${#f[@]}"
+}
+
 # many_probes [--pid1]: 500 and more probes of every kind (a directory of
 # services probed every 0.11 s, one of them always timing out): every
 # probe is reaped, no descriptor is left behind.
@@ -681,7 +687,7 @@ many_probes() {
 	probes() { cat "$T/cmd.count" "$T/web.count" "$T/hang.count" 2>/dev/null | wc -l; }
 	wait_until 30 eval '[ "$(probes)" -ge 20 ]'
 	local fds0 fds zmax=0 pmax=0 z p end=$((SECONDS + 300))
-	fds0=$(ls "/proc/$INIT_PID/fd" | wc -l)
+	fds0=$(fds_of "$INIT_PID")
 	# Sampled while they run: at most one probe per service, and no
 	# zombie waits for long.
 	while [ "$(probes)" -lt 520 ]; do
@@ -699,7 +705,7 @@ many_probes() {
 	((pmax <= 5))
 	# Descriptors: what init had with a probe or two running, plus at most
 	# a pipe and an exec-status pipe for each of the 4 services.
-	fds=$(ls "/proc/$INIT_PID/fd" | wc -l)
+	fds=$(fds_of "$INIT_PID")
 	echo "descriptors: $fds0 then $fds" >&2
 	((fds <= fds0 + 8))
 	wait_until 30 eval '[ "$(zombies_under "$INIT_PID")" = 0 ]'

@@ -354,16 +354,18 @@ http_healthy() {
 }
 
 @test "HEALTH_CMD: a check past its timeout is killed with everything it started" {
-	conf "HEALTH_CMD=\"/bin/sh -c 'sleep 3001 & sleep 3002; true'\"" \
+	# Durations no other test's sleep has: this test's own processes.
+	local a=3$$.1 b=3$$.2
+	conf "HEALTH_CMD=\"/bin/sh -c 'sleep $a & sleep $b; true'\"" \
 		HEALTH_INTERVAL=1 HEALTH_TIMEOUT=0.5 HEALTH_RETRIES=1 HEALTH_ACTION=none
 	start
 	wait_until 30 file_has "$T/err" 'to=unhealthy .*output="timeout after 500 ms"'
 	wait_until 60 eval '[ "$(grep -c "event=health_failed .*timeout" "$T/err")" -ge 5 ]'
 	# One probe's worth at most: the killed ones left nothing behind.
-	[ "$(pgrep -c -f '^sleep 300[12]$')" -le 2 ]
+	[ "$(pgrep -c -f "^sleep ($a|$b)\$")" -le 2 ]
 	kill -s TERM "$INIT_PID"
 	wait_init
-	wait_until 10 eval '! pgrep -f "^sleep 300[12]$" >/dev/null'
+	wait_until 10 eval '! pgrep -f "^sleep ($a|$b)\$" >/dev/null'
 }
 
 @test "HEALTH_CMD: a chatty check does not stall, and only its first line (at most 200 bytes) is kept" {

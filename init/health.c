@@ -127,6 +127,9 @@ health_read(struct service *s)
 		have = strlen(s->probe_out);
 		nl = memchr(buf, '\n', (size_t)n);
 		take = nl != NULL ? (size_t)(nl - buf) : (size_t)n;
+		/* A CRLF line ends without its CR. */
+		if (nl != NULL && take > 0 && buf[take - 1] == '\r')
+			take--;
 		if (take > PROBE_MSG_MAX - have)
 			take = PROBE_MSG_MAX - have;
 		memcpy(s->probe_out + have, buf, take);

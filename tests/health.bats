@@ -326,6 +326,15 @@ http_healthy() {
 		HEALTH_RETRIES=1 HEALTH_ACTION=none
 	start
 	wait_until 30 file_has "$T/err" 'to=unhealthy .*output="exit status 7"'
+	kill -s TERM "$INIT_PID"
+	wait_init
+
+	# A CRLF line ends without its CR.
+	conf "HEALTH_CMD=\"printf 'dos line\\r\\nmore\\r\\n'\"" HEALTH_INTERVAL=1 \
+		HEALTH_TIMEOUT=0.9
+	start
+	wait_until 30 health_is healthy
+	[ "$(st health_output)" = "dos line" ]
 }
 
 @test "HEALTH_CMD that cannot run says why: not found, not executable" {

@@ -1075,9 +1075,12 @@ finish_health(struct ctx *x)
 			problem(x, line, "%s: \"%s\" %s", set1,
 			    shown(c->health, b1, sizeof(b1)), why);
 	}
+	/* At the line of whichever of the two the file sets. */
+	if (c->line[K_HEALTH_TIMEOUT] || c->line[K_HEALTH_INTERVAL])
+		line = c->line[K_HEALTH_TIMEOUT] ? c->line[K_HEALTH_TIMEOUT] :
+		    c->line[K_HEALTH_INTERVAL];
 	if (c->health_timeout >= c->health_interval)
-		problem(x, c->line[K_HEALTH_TIMEOUT] ? c->line[K_HEALTH_TIMEOUT] :
-		    line, "HEALTH_TIMEOUT (%s) must be shorter than "
+		problem(x, line, "HEALTH_TIMEOUT (%s) must be shorter than "
 		    "HEALTH_INTERVAL (%s)", secs(c->health_timeout, b1, 40),
 		    secs(c->health_interval, b1 + 40, 40));
 }

@@ -132,8 +132,11 @@ lp_drain(struct logpipe *lp)
 		}
 		done += (size_t)w;
 	}
-	memmove(lp->q, lp->q + done, lp->qlen - done);
-	lp->qlen -= done;
+	/* Nothing queued yet means no queue at all: q is NULL then. */
+	if (done > 0) {
+		memmove(lp->q, lp->q + done, lp->qlen - done);
+		lp->qlen -= done;
+	}
 	if (lp->qlen == 0 && lp->dropped > 0) {
 		lost = lp->dropped;
 		lp->dropped = 0;

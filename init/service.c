@@ -561,7 +561,7 @@ svc_init(struct sv *sv, struct service *s, int idx)
 	memset(s, 0, sizeof(*s));
 	s->idx = idx;
 	s->c = &sv->cs->svc[idx];
-	s->statusfd = s->readyfd = s->probe_fd = -1;
+	s->statusfd = s->readyfd = s->probe_fd = s->probe_statusfd = -1;
 	s->delay = s->c->restart_delay;
 	s->last_code = -1;
 	if (s->c->max_restarts > 0) {

@@ -243,7 +243,9 @@ print_one(const struct sup *sup, const struct found *f)
 		say("child:       none\n");
 	say("restarts:    %s\n", f->restarts[0] ? f->restarts : "0");
 	say("last exit:   %s\n", last_exit(f, b3, sizeof(b3)));
-	if (f->health[0] != '\0')
+	if (f->health[0] != '\0' && since(f->hat) < 0)
+		say("health:      %s (no probe yet)\n", f->health);
+	else if (f->health[0] != '\0')
 		say("health:      %s (%s, %s ms, %s ago)\n", f->health,
 		    f->hout[0] ? f->hout : "-", f->hms[0] ? f->hms : "-",
 		    dur(since(f->hat), b1, sizeof(b1)));
@@ -351,7 +353,10 @@ json_service(const struct found *f, const char *lead, int name)
 	    last, f->cpu, f->mem, f->c != NULL ? f->c->max_cpu_pct : 0,
 	    f->c != NULL ? f->c->max_mem_mb : 0,
 	    strcmp(f->critical, "0") == 0 ? "false" : "true");
-	if (f->health[0] != '\0')
+	if (f->health[0] != '\0' && since(f->hat) < 0)
+		say(",\"health\":{\"state\":\"%s\",\"ok\":false,\"output\":null,"
+		    "\"duration_ms\":null,\"age_s\":null}", f->health);
+	else if (f->health[0] != '\0')
 		say(",\"health\":{\"state\":\"%s\",\"ok\":%s,\"output\":%s,"
 		    "\"duration_ms\":%s,\"age_s\":%lld}", f->health,
 		    strcmp(f->hok, "1") == 0 ? "true" : "false",
@@ -499,9 +504,11 @@ st_health(const struct confset *cs, const char *only)
 			    strcmp(f.done, "success") == 0;
 		if (!ok)
 			rc = 1;
-		if (f.health[0] != '\0')
+		if (f.health[0] != '\0' && since(f.hat) < 0)
+			say("%s: %s (no probe yet)\n", f.name, f.health);
+		else if (f.health[0] != '\0')
 			say("%s: %s (%s, %s ago)\n", f.name, f.health,
-			    f.hout[0] ? f.hout : "no probe yet",
+			    f.hout[0] ? f.hout : "-",
 			    dur(since(f.hat), b, sizeof(b)));
 		else
 			say("%s: %s, no health check\n", f.name, f.state);

@@ -94,9 +94,12 @@ struct service {
 	long long		 probe_wall;	/* last result, epoch seconds */
 	long long		 probe_ms;	/* its duration */
 	int			 probe_ok;
-	char			 probe_msg[PROBE_MSG_MAX + 1];
+	char			 probe_msg[PROBE_MSG_MAX + 1];	/* last result's line */
+	char			 probe_out[PROBE_MSG_MAX + 1];	/* the running probe's */
+	int			 probe_eol;	/* probe_out holds a whole line */
+	int			 probe_statusfd; /* HEALTH_CMD's exec status, or -1 */
+	int			 probe_killed;	/* at HEALTH_TIMEOUT, or its run ended */
 
-	int			 probe_killed;	/* at HEALTH_TIMEOUT */
 	int			 held_down;	/* `init down`: stays down */
 	pid_t			 last_pgid;	/* the group of the last run */
 };

@@ -189,9 +189,10 @@ assert s["flappy"]["restarts"] >= 4, s' "$output"
 	i=0
 	while [ $i -lt 400 ]; do printf %s "$l"; printf '%s\n' "$l"; i=$((i + 1)); done
 	EOF2
-	svc a "COMMAND='/bin/sh $T/gen.sh a'" LOG_PREFIX=yes
-	svc b "COMMAND='/bin/sh $T/gen.sh b'"
-	svc c "COMMAND='/bin/sh $T/gen.sh c'"
+	# Oneshots: the first to finish must not stop the others.
+	svc a "COMMAND='/bin/sh $T/gen.sh a'" LOG_PREFIX=yes TYPE=oneshot
+	svc b "COMMAND='/bin/sh $T/gen.sh b'" TYPE=oneshot
+	svc c "COMMAND='/bin/sh $T/gen.sh c'" TYPE=oneshot
 	"$INIT" start "$D" >"$T/out" 2>"$T/err"
 	[ "$(wc -l <"$T/out")" -eq 1200 ]
 	# Each line whole: one service's 6000 bytes, and only a's prefixed.

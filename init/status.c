@@ -176,7 +176,7 @@ measure(const struct sup *sup, struct found *f, int n)
 	}
 	skip[0] = (pid_t)num(sup->writer);
 	sc = (struct wd_scope){ sup->pid, mains, confs, ws, n, skip,
-	    skip[0] > 0 ? 1 : 0 };
+	    skip[0] > 0 ? 1 : 0, NULL, 0 };
 	if (wd_sample(&w, &sc, now_ms(), v) < 0)
 		return;
 	sleep_ms(250);

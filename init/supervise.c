@@ -328,6 +328,21 @@ ru_ticks(const struct rusage *ru, long hz)
 	return us * (unsigned long long)hz / 1000000ULL;
 }
 
+/* CPU ticks init itself, its log writer and its probes used. */
+static unsigned long long
+own_ticks(const struct sv *sv)
+{
+	struct rusage ru;
+	struct pstat p;
+	unsigned long long t = sv->other_reaped;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		t += ru_ticks(&ru, sv->wd.hz);
+	if (sv->lp.writer > 0 && proc_stat(sv->lp.writer, &p) == 0)
+		t += p.utime + p.stime;
+	return t;
+}
+
 static void
 wd_scope(struct sv *sv, struct wd_scope *sc, pid_t *mains,
     const struct conf **confs, struct wd_svc *svcs, pid_t *skip)
@@ -346,6 +361,8 @@ wd_scope(struct sv *sv, struct wd_scope *sc, pid_t *mains,
 	sc->n = sv->n;
 	sc->skip = skip;
 	sc->nskip = own_pids(sv, skip);
+	sc->cg = sv->cg.dirfd >= 0 ? &sv->cg : NULL;
+	sc->other = sc->cg != NULL ? own_ticks(sv) : 0;
 }
 
 static void
@@ -384,13 +401,17 @@ reap(struct sv *sv)
 			if (sv->svc[i].pid == pid || sv->svc[i].probe_pid == pid)
 				s = &sv->svc[i];
 		if (s != NULL && s->probe_pid == pid) {
-			if (!WIFSTOPPED(ws))
+			if (!WIFSTOPPED(ws)) {
+				sv->other_reaped += ru_ticks(&ru, sv->wd.hz);
 				health_reaped(sv, s, ws);
+			}
 			continue;
 		}
 		if (pid == sv->lp.writer) {
-			if (!WIFSTOPPED(ws))
+			if (!WIFSTOPPED(ws)) {
+				sv->other_reaped += ru_ticks(&ru, sv->wd.hz);
 				writer_died(sv, ws);
+			}
 			continue;
 		}
 		if (WIFSTOPPED(ws)) {
@@ -689,6 +710,7 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 
 	(void)v;
 	memset(sv, 0, sizeof(*sv));
+	sv->cg.dirfd = -1;
 	sv->cs = cs;
 	sv->top = cs->top;
 	sv->n = cs->n;
@@ -719,6 +741,9 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 		if (wd_init(&sv->wd) < 0)
 			die(1, "cannot allocate the watchdog's process table");
 		sv->watching = 1;
+		/* One service in a container of its own: its cgroup's counters. */
+		if (sv->n == 1)
+			cg_open(&sv->cg);
 		sv->t[TS_TICK] = now_ms() + sv->top->check_interval;
 	}
 	if (sv->top->pdeathsig > 0)
@@ -732,7 +757,8 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	    FS("version", INIT_VERSION), FN("pid", sv->self),
 	    FS("role", sv->pid1 ? "pid1" : "subreaper"),
 	    FS("config", cs->top->path != NULL ? cs->top->path : "-"),
-	    FN("services", sv->n), FEND });
+	    FN("services", sv->n), FS("watchdog", !sv->watching ? "off" :
+	    sv->cg.dirfd >= 0 ? "cgroup" : "proc"), FEND });
 	st_save(sv);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "conf.h"
 #include "log.h"
 #include "logpipe.h"
@@ -141,6 +142,8 @@ struct sv {
 	int			 kill_rounds;	/* leftovers SIGKILLed so far */
 	int			 io_pending;	/* a kernel SIGIO: poll the pipes */
 	int			 watching;	/* some service has limits */
+	struct cg		 cg;		/* the container's counters, if used */
+	unsigned long long	 other_reaped;	/* ticks of reaped writers, probes */
 	struct wd_svc		 wdsvc[SERVICES_MAX];
 	unsigned		 ctl_last;	/* the last control request done */
 };

@@ -134,3 +134,54 @@ voluntary() { awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$1/status"; }
 	kill -s TERM "$INIT_PID"
 	wait_init
 }
+
+# cgroup_pid1 CMD...: CMD as PID 1 of a cgroup namespace of its own (as in a
+# container), in a new child of the cgroup v2 tree, mounted where init looks.
+cgroup_pid1() {
+	local root=/sys/fs/cgroup
+	[ -e "$root/cgroup.controllers" ] || root=/sys/fs/cgroup/unified
+	CG=$root/init-test-$$-$BATS_TEST_NUMBER
+	mkdir "$CG"
+	(
+		echo "$BASHPID" >"$CG/cgroup.procs"
+		exec unshare --cgroup --mount --pid --fork --mount-proc --propagation private \
+			/bin/sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh "$@"
+	) >"$T/out" 2>"$T/err" </dev/null &
+	LAUNCH_PID=$!
+}
+
+teardown() {
+	common_teardown
+	[ -z "${CG:-}" ] || rmdir "$CG" 2>/dev/null || true
+}
+
+@test "as PID 1 of its own cgroup namespace, the watchdog counts what no tree shows (children reaped by the kernel)" {
+	# The parent ignores SIGCHLD: its busy children are reaped by the
+	# kernel, their CPU lands in nobody's cutime, only in the cgroup.
+	cat >"$T/ign.py" <<-'EOF2'
+	import os, signal, time
+	signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+	while True:
+	    if os.fork() == 0:
+	        end = time.time() + 0.2
+	        while time.time() < end:
+	            pass
+	        os._exit(0)
+	    time.sleep(0.25)
+	EOF2
+	INIT_LOG_LEVEL=debug INIT_MAX_CPU_PCT=40 INIT_CPU_BREACH_TICKS=2 INIT_CHECK_INTERVAL=0.5 \
+		cgroup_pid1 "$INIT" -- python3 "$T/ign.py"
+	wait_init 60
+	[ "$STATUS" -eq 137 ]
+	grep -q 'event=started .*watchdog=cgroup' "$T/err"
+	grep -q 'event=watchdog_breach resource=cpu' "$T/err"
+}
+
+@test "as PID 1 of the host's cgroup namespace (unshare --pid alone), the tree is measured, not the machine" {
+	INIT_LOG_LEVEL=debug INIT_MAX_CPU_PCT=90 INIT_CHECK_INTERVAL=0.2 \
+		start_init --pid1 -- sleep 60
+	wait_until 10 file_has "$T/err" 'event=watchdog_tick'
+	grep -q 'event=started .*watchdog=proc' "$T/err"
+	kill -s TERM "$INIT_PID"
+	wait_init
+}

@@ -207,9 +207,14 @@ exec_failed(struct sv *sv, struct service *s)
 }
 
 /* Ask the run to stop for WHY: its stop signal now, SIGKILL later. */
+static const char *const why_names[] = {
+	"", "stop", "restart", "watchdog_cpu", "watchdog_mem", "unhealthy"
+};
+
 static void
 stop_run(struct sv *sv, struct service *s, int why)
 {
+	char b[16];
 	int sig = why == WHY_REQUEST && sv->stop_sig != 0 ? sv->stop_sig :
 	    s->c->stop_signal;
 
@@ -219,6 +224,9 @@ stop_run(struct sv *sv, struct service *s, int why)
 	s->state = SS_STOPPING;
 	health_stop(sv, s);
 	svc_signal(sv, s, sig);
+	sv_log(sv, s, LV_INFO, "signal_forwarded", (struct field[]){
+	    FS("signal", sig_name(sig, b, sizeof(b))), FN("pgid", s->pid),
+	    FS("reason", why_names[why]), FEND });
 	arm(s, T_KILL, now_ms() + s->c->stop_timeout);
 	sv_saved(sv, s);
 }

@@ -250,7 +250,7 @@ podman_at_least() {
 	podman stop -t 15 "$C" >/dev/null
 	[ "$(exit_code_of "$C")" = 0 ]
 	run all_of "$C"
-	assert_line --partial 'event=signal_forwarded signal=TERM'
+	assert_line --regexp 'event=signal_forwarded signal=TERM .*reason=stop'
 	assert_line 'worker: shutting down (signal TERM)'
 	assert_line --regexp ' event=child_exited .*status=0 .*reason=stopped'
 	# init exited by itself: had podman's SIGKILL come first, nothing would

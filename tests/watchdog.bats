@@ -104,7 +104,7 @@ ticks_mb() { awk -F"${1:-mem_mb}=" '/event=watchdog_tick/ {split($2, a, " "); pr
 		RESTART_POLICY=on-failure RESTART_DELAY=0.2 MAX_RESTARTS=1
 	start_init start "$T/c.conf"
 	wait_init 60
-	[ "$(grep -c 'reason=watchdog_mem' "$T/err")" -eq 2 ]
+	[ "$(grep -c 'event=child_exited .*reason=watchdog_mem' "$T/err")" -eq 2 ]
 	grep -q 'event=restart_scheduled' "$T/err"
 	grep -q 'event=give_up' "$T/err"
 	[ "$STATUS" -eq 137 ]
@@ -184,4 +184,18 @@ teardown() {
 	grep -q 'event=started .*watchdog=proc' "$T/err"
 	kill -s TERM "$INIT_PID"
 	wait_init
+}
+
+@test "after a watchdog kill, one status everywhere: child_exited, restart_scheduled, the state file, init's exit" {
+	conf "$T/c.conf" "COMMAND='$WORKER --interval 250 --leak-mb 10'" MAX_MEM_MB=40 \
+		RESTART_POLICY=always RESTART_DELAY=30 NAME=leak
+	start_init start "$T/c.conf"
+	wait_until 60 file_has "$T/err" 'event=restart_scheduled'
+	grep -q 'event=child_exited .*status=137 .*reason=watchdog_mem' "$T/err"
+	grep -q 'event=restart_scheduled .*status=137' "$T/err"
+	grep -qx 'last_exit_status=137' "$T/run/leak.state"
+	grep -qx 'last_exit_reason=watchdog_mem' "$T/run/leak.state"
+	kill -s TERM "$INIT_PID"
+	wait_init
+	[ "$STATUS" -eq 137 ]
 }

@@ -199,3 +199,25 @@ teardown() {
 	wait_init
 	[ "$STATUS" -eq 137 ]
 }
+
+@test "the log writer's CPU is not the service's, not even when it dies and is reaped" {
+	# Binary output keeps the log writer busy escaping it, while the
+	# child (cat) mostly waits on its pipe; then the writer is killed and
+	# init reaps its whole lifetime of CPU.
+	head -c 100000000 /dev/urandom >"$T/blob"
+	conf "$T/c.conf" "COMMAND='/bin/sh -c \"cat $T/blob; echo; echo done; exec sleep 60\"'" \
+		MAX_CPU_PCT=60 "LOG_DIR=$T/logs" LOG_LEVEL=debug NAME=busy
+	start_init start "$T/c.conf"
+	wait_until 120 eval 'grep -q "line=\"done\"" "$T/logs/busy-$(date -u +%F).log"'
+	lpid=$(sed -n 's/^log_writer_pid=//p' "$T/run/busy.state")
+	# Enough that, charged in one tick, it would be far over the limit.
+	[ "$(awk '{print $14 + $15}' "/proc/$lpid/stat")" -ge 60 ]
+	kill -KILL "$lpid"
+	wait_until 20 file_has "$T/err" event=log_writer_exited
+	# Four more ticks: none over the limit.
+	n=$(count "$T/err" event=watchdog_tick)
+	wait_until 20 eval '[ "$(count "$T/err" event=watchdog_tick)" -ge $((n + 4)) ]'
+	run ! grep -q watchdog_breach "$T/err"
+	kill -s TERM "$INIT_PID"
+	wait_init
+}

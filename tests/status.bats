@@ -260,7 +260,8 @@ running_worker() {
 }
 
 @test "the state file keeps signal exits and long paths whole; status --json escapes every string" {
-	local dir="$T/a \"quoted\" $(head -c 150 /dev/zero | tr '\0' d)"
+	local dir
+	dir="$T/a \"quoted\" $(head -c 150 /dev/zero | tr '\0' d)"
 	mkdir -p "$dir"
 	printf '%s\n' "COMMAND='$FIX/exitwith -s 9'" NAME=svc "PID_DIR=$RUN" \
 		RESTART_POLICY=always RESTART_DELAY=30 >"$dir/c.conf"

@@ -14,7 +14,7 @@
 # Knobs (environment): BENCH_TRUE_RUNS [500], BENCH_SIGNALS [1000],
 # BENCH_ZOMBIES [10000], BENCH_ZOMBIE_RUNS [3], BENCH_IDLE_SECONDS [20],
 # BENCH_LOG_BYTES [1073741824], BENCH_LOG_RUNS [3], BENCH_TICK_SECONDS [10],
-# BENCH_TREES ["1 100 1000"], BENCH_PROBE_SECONDS [10],
+# BENCH_TREES ["1 100 1000"], BENCH_PROBE_SECONDS [10], BENCH_SERVICES [50],
 # BENCH_LOGTAB_BYTES [268435456], BENCH_LOGTAB_PAIRS [7], BENCH_ONLY [all,
 # or "logtab": just the log table].  Helpers come from build/bench and
 # build/fixtures/httpd (make bench).
@@ -44,6 +44,7 @@ ONLY=${BENCH_ONLY:-all}
 # The shortest period the keys allow: HEALTH_TIMEOUT (0.1 s at least) must be
 # shorter than HEALTH_INTERVAL.
 PROBE_INTERVAL=0.11
+SERVICES=${BENCH_SERVICES:-50}
 NS=(unshare --pid --fork --mount-proc)
 
 say() { printf '%s\n' "$*" >&2; }
@@ -414,6 +415,45 @@ for n in $TREES; do
 		"-" "-" "-" "-"
 done
 
+# The same, as PID 1 of a cgroup namespace of its own (as in a container):
+# the checks read the cgroup's counters (MAX_CPU_PCT: cpu.stat).
+CGROOT=/sys/fs/cgroup
+[ -e "$CGROOT/cgroup.controllers" ] || CGROOT=/sys/fs/cgroup/unified
+n=${TREES##* }
+if [ -e "$CGROOT/cgroup.procs" ] && mkdir "$CGROOT/init-bench-$$" 2>/dev/null; then
+	# shellcheck disable=SC2016  # expanded by sh -c
+	(
+		echo "$BASHPID" >"$CGROOT/init-bench-$$/cgroup.procs"
+		exec env INIT_MAX_CPU_PCT=100000 INIT_CHECK_INTERVAL="$TICK_INTERVAL" \
+			unshare --cgroup --mount --pid --fork --mount-proc --propagation private \
+			sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
+			"$INIT" -- sh -c 'i=0; while [ "$i" -lt "$1" ]; do
+				sleep 600 & i=$((i + 1)); done; wait' sh "$n"
+	) </dev/null >/dev/null 2>&1 &
+	BG+=("$!")
+	x=$(child_of "$!")
+	shpid=$(child_of "$x")
+	for ((i = 0; i < 3000; i++)); do
+		read -ra k <<<"$(kids "$shpid")"
+		[ "${#k[@]}" -ge "$n" ] && break
+		sleep 0.01
+	done
+	sleep 1
+	read -r ns0 _ < <(cpu_of "$x")
+	t0=$(now)
+	sleep "$TICK_SECONDS"
+	read -r ns1 _ < <(cpu_of "$x")
+	t1=$(now)
+	reap_bg
+	rmdir "$CGROOT/init-bench-$$" 2>/dev/null || true
+	ticks=$(calc 'a / c' "$(calc 'b - a' "$t0" "$t1")" 0 "$TICK_INTERVAL")
+	per=$(calc '(b - a) / c / 1000' "$ns0" "$ns1" "$ticks")
+	row "watchdog tick, tree of $n sleeping processes, as PID 1 of its own cgroup namespace (cgroup v2 counters): init CPU per tick" \
+		"$(calc 'sprintf("%.0f", a)' "$per") µs/tick" "-" "-" "-" "-"
+else
+	say "bench: note: no cgroup v2 tree to make a cgroup of: cgroup-mode tick skipped"
+fi
+
 # ---- 9. health probe cost -------------------------------------------------
 
 say "bench: 9/10 health probe cost: HEALTH_CMD, HEALTH_TCP, HEALTH_HTTP one after the other, HEALTH_INTERVAL=$PROBE_INTERVAL (${PROBE_SECONDS}s each)"
@@ -478,6 +518,40 @@ kill "$HTTPD_PID" 2>/dev/null || true
 wait "$HTTPD_PID" 2>/dev/null || true
 HTTPD_PID=
 
+
+# ---- 9b. several services ----------------------------------------------------
+
+say "bench: 9b/10 several services: init's RSS with 1 and with $SERVICES services, time to start $SERVICES"
+for m in 1 "$SERVICES"; do
+	d=$TMP/svc-$m
+	mkdir -p "$d"
+	printf '%s\n' "PID_DIR=$TMP/run-$m" >"$d/init.conf"
+	for ((i = 1; i <= m; i++)); do
+		printf '%s\n' "COMMAND='sleep 600'" >"$d/s$i.conf"
+	done
+	# One service is a file; several, a directory.
+	what=$d
+	[ "$m" = 1 ] && what=$d/s1.conf && printf '%s\n' "PID_DIR=$TMP/run-1" >>"$d/s1.conf"
+	"${NS[@]}" "$INIT" start "$what" </dev/null >/dev/null 2>"$TMP/svc-$m.err" &
+	BG+=("$!")
+	x=$(child_of "$!")
+	for ((i = 0; i < 3000; i++)); do
+		[ "$(grep -c 'event=child_started' "$TMP/svc-$m.err")" -ge "$m" ] && break
+		sleep 0.01
+	done
+	sleep 0.5
+	rss[m]=$(status_of "$x" VmRSS)
+	# First to last start, by init's own event stamps.
+	start_ms[m]=$(awk -F'[=T:Z ]' '/event=started / { s = $3 * 3600000 + $4 * 60000 + $5 * 1000 }
+		/event=child_started / { e = $3 * 3600000 + $4 * 60000 + $5 * 1000 }
+		END { printf "%.1f", e - s }' "$TMP/svc-$m.err")
+	reap_bg
+done
+row "init's RSS as PID 1 with 1 service / with $SERVICES (VmRSS kB; per extra service)" \
+	"${rss[1]} / ${rss[$SERVICES]} ($(calc 'sprintf("%.1f", (b - a) / c)' "${rss[1]}" "${rss[$SERVICES]}" "$((SERVICES - 1))") kB each)" \
+	"-" "-" "-" "-"
+row "time to start $SERVICES trivial services (init's started to the last child_started), ms" \
+	"${start_ms[$SERVICES]}" "-" "-" "-" "-"
 
 fi	# BENCH_ONLY
 

@@ -709,7 +709,8 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	int i, watch = 0;
 
 	(void)v;
-	memset(sv, 0, sizeof(*sv));
+	/* SV is static and used once: zero already (a memset would put all
+	 * of its pages in init's RSS). */
 	sv->cg.dirfd = -1;
 	sv->cs = cs;
 	sv->top = cs->top;

@@ -78,29 +78,12 @@ cmd_start(int argc, char **argv, struct confset *cs, sigbits orig)
 	return sv_run(cs, orig);
 }
 
-/* One service from the command line (and INIT_*): `init --`, drop-ins. */
-int
-run_dash(struct confset *cs, const struct setting *ov, int nov, char **cmd,
-    sigbits orig)
-{
-	int e;
-
-	/* CS is static: zero already; touching all of it would cost RSS. */
-	e = conf_load(&cs->svc[0], MODE_DASH, NULL, ov, nov, cmd);
-	if (e > 0)
-		diex(2, "%d problem%s in the configuration; nothing started",
-		    e, e == 1 ? "" : "s");
-	cs->n = 1;
-	cs->top = &cs->svc[0];
-	return sv_run(cs, orig);
-}
-
 static int
 cmd_dash(int argc, char **argv, struct confset *cs, sigbits orig)
 {
 	if (argc < 3)
 		return usage("--: missing the command to run");
-	return run_dash(cs, NULL, 0, argv + 2, orig);
+	return sv_run_dash(cs, NULL, 0, argv + 2, orig);
 }
 
 static int

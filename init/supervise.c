@@ -777,6 +777,23 @@ poll_fds(struct sv *sv)
 	}
 }
 
+/* One service from the command line (and INIT_*): `init --`, drop-ins. */
+int
+sv_run_dash(struct confset *cs, const struct setting *ov, int nov, char **cmd,
+    sigbits orig)
+{
+	int e;
+
+	/* CS is static: zero already; touching all of it would cost RSS. */
+	e = conf_load(&cs->svc[0], MODE_DASH, NULL, ov, nov, cmd);
+	if (e > 0)
+		diex(2, "%d problem%s in the configuration; nothing started",
+		    e, e == 1 ? "" : "s");
+	cs->n = 1;
+	cs->top = &cs->svc[0];
+	return sv_run(cs, orig);
+}
+
 int
 sv_run(const struct confset *cs, sigbits orig)
 {

@@ -193,5 +193,12 @@ void	st_save(struct sv *);
  * ORIG is the signal mask init inherited (every signal is blocked now).
  */
 int	sv_run(const struct confset *, sigbits);
+/*
+ * Load one service from a command line (CMD) with settings OV (N of
+ * them), as `init --` and the drop-ins do, and supervise it; exits 2 on
+ * a bad configuration.
+ */
+int	sv_run_dash(struct confset *, const struct setting *, int, char **,
+	    sigbits);
 
 #endif

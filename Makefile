@@ -45,7 +45,7 @@ ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
 ifeq ($(SANITIZE),1)
-P_CFLAGS  := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+P_CFLAGS  := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DINIT_SANITIZE
 P_LDFLAGS := -fsanitize=address,undefined
 else
 # No unwind tables (C, no exceptions) and one code segment: less padding.

@@ -16,6 +16,21 @@
 #include "tail.h"
 #include "util.h"
 
+#ifdef INIT_SANITIZE
+/*
+ * The ASan+UBSan test build only.  init allocates nothing on the heap
+ * (mmap only), so LeakSanitizer has nothing to find, and it cannot run
+ * without /proc or under ptrace, which tests do on purpose.  Compiled in:
+ * without /proc, ASan cannot read options from the environment either.
+ */
+const char *__asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+#endif
+
 static const char usage_text[] =
     "usage: init start CONF|DIR|CONF... [-- CMD [ARG...]]  supervise the services\n"
     "       init -- CMD [ARG...]                supervise CMD, no config file\n"

@@ -19,7 +19,7 @@ FIX=${FIX_DIR:-$ROOT/build/fixtures}
 WORKER=${WORKER_BIN:-$ROOT/build/worker}
 # What /proc/PID/exe names for a running init: the binary itself, or, for one
 # run through binfmt_misc (qemu-user), the interpreter.
-INIT_EXE=${INIT_EXE:-$INIT}
+INIT_EXE=${TEST_INIT_EXE:-$INIT}
 
 common_setup() {
 	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/init-test.XXXXXX")

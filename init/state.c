@@ -220,6 +220,17 @@ st_owner(int dirfd, const char *name, pid_t *stale)
 	buf[strcspn(buf, "\n")] = '\0';
 	if (num_parse(buf, 1, INT_MAX, &pid) != NULL)
 		return 0;
+	if (st_read(dirfd, name, PF_STATE, buf, sizeof(buf)) == 0 &&
+	    st_field(buf, "supervisor_start_ticks", v, sizeof(v)) != NULL)
+		num_parse(v, 0, LLONG_MAX, &start);
+	/*
+	 * The lock is held, but PID names another process here: the
+	 * supervisor runs in another PID namespace (PID 1 of a container,
+	 * seen from the host).  Its number means nothing in ours.
+	 */
+	if (held == 1 && start != 0 && proc_alive(getpid(), 0) &&
+	    !proc_alive((pid_t)pid, (unsigned long long)start))
+		return -1;
 	if (held == 1)
 		return (pid_t)pid;
 	/* Nobody holds the lock: whatever the number names, it is stale. */
@@ -228,10 +239,6 @@ st_owner(int dirfd, const char *name, pid_t *stale)
 		return 0;
 	}
 	/* No lock file (removed by hand): judge by the process itself. */
-	if (pid != getpid() && st_read(dirfd, name, PF_STATE, buf,
-	    sizeof(buf)) == 0 &&
-	    st_field(buf, "supervisor_start_ticks", v, sizeof(v)) != NULL)
-		num_parse(v, 0, LLONG_MAX, &start);
 	if (pid != getpid() && proc_alive((pid_t)pid,
 	    (unsigned long long)start) && (start != 0 || same_exe((pid_t)pid)))
 		return (pid_t)pid;
@@ -281,6 +288,8 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 		    stale_pid != getpid())
 			f->stale = (pid_t)stale_pid;
 	}
+	/* An old run's state would pair its start time with our PID. */
+	st_unlink(f, PF_STATE);
 	fmt(num, sizeof(num), "%d\n", (int)getpid());
 	if (st_write(f, PF_SUPERVISOR, num) < 0) {
 		*why = st_pid_refused;

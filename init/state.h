@@ -54,8 +54,9 @@ void	st_release(struct statefiles *);
 int	st_read(int, const char *, const char *, char *, size_t);
 /*
  * The live supervisor of NAME in DIRFD: its PID (from the PID file, while
- * another process holds the lock), 0 if none; a PID file left behind goes
- * to *STALE.
+ * another process holds the lock), 0 if none, -1 if the lock is held by a
+ * supervisor whose PID means nothing here (another PID namespace); a PID
+ * file left behind goes to *STALE.
  */
 pid_t	st_owner(int, const char *, pid_t *);
 /* Value of KEY in the key=value lines TEXT, into BUF; NULL if absent. */

@@ -117,6 +117,13 @@ find(const struct confset *cs, struct sup *s)
 		return -1;
 	}
 	s->pid = st_owner(s->dirfd, cs->top->name, &s->stale);
+	if (s->pid < 0) {
+		warnx("%s runs in another PID namespace (%s/%s.%s names "
+		    "another process here): run this command inside its "
+		    "container", cs->top->name, cs->top->pid_dir,
+		    cs->top->name, PF_SUPERVISOR);
+		return -1;
+	}
 	if (s->pid == 0 && s->stale == 0 && st_read(s->dirfd, cs->top->name,
 	    PF_SUPERVISOR, buf, sizeof(buf)) < 0 && errno != ENOENT) {
 		warn("%s/%s.%s", cs->top->pid_dir, cs->top->name, PF_SUPERVISOR);

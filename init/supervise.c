@@ -705,10 +705,9 @@ claim(struct sv *sv)
 static int
 setup(struct sv *sv, const struct confset *cs, sigbits orig)
 {
-	struct wd_verdict v[SERVICES_MAX];
+	struct pstat ps;
 	int i, watch = 0;
 
-	(void)v;
 	/* SV is static and used once: zero already (a memset would put all
 	 * of its pages in init's RSS). */
 	sv->cg.dirfd = -1;
@@ -728,6 +727,9 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	if (sv->env.tty && sv->pid1 && getpgrp() != 1 && setpgid(0, 0) == 0)
 		tcsetpgrp(0, 1);
 	sv->noproc = access("/proc/self/stat", R_OK) < 0;
+	/* Clients tell this supervisor from a reused or foreign PID by it. */
+	if (proc_stat(sv->self, &ps) == 0)
+		sv->start_ticks = ps.start;
 	sv->wall_start = (long long)time(NULL);
 	lp_init(&sv->lp, cs, sv->env.tty);
 	for (i = 0; i < sv->n; i++) {

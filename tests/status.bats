@@ -237,6 +237,31 @@ running_worker() {
 	assert_output --partial "did not stop within"
 }
 
+@test "from outside the supervisor's PID namespace, clients refuse rather than signal the wrong PID" {
+	with "COMMAND='$WORKER --interval 200'"
+	start_init --pid1 start "$T/c.conf"
+	wait_until 10 file_has "$T/out" "heartbeat 1"
+	[ "$(cat "$RUN/svc.supervisor.pid")" = 1 ]
+	# Here PID 1 is the host's init: neither status nor stop may use it.
+	run "$INIT" status "$T/c.conf"
+	assert_failure 4
+	assert_output --partial "runs in another PID namespace"
+	run "$INIT" stop "$T/c.conf"
+	assert_failure 1
+	assert_output --partial "run this command inside its container"
+	run "$INIT" restart "$T/c.conf" svc
+	assert_failure 4
+	kill -0 "$INIT_PID"
+	grep -q "worker: shutting down" "$T/out" && false
+	# Inside it (docker exec / kubectl exec), they work.
+	run nsenter -t "$INIT_PID" -p -m "$INIT" status "$T/c.conf"
+	assert_success
+	run nsenter -t "$INIT_PID" -p -m "$INIT" stop "$T/c.conf"
+	assert_success
+	wait_init
+	[ "$STATUS" -eq 0 ]
+}
+
 @test "two init start of the same NAME at the same moment: exactly one runs" {
 	local i n
 	with "COMMAND='sleep 60'"

@@ -296,3 +296,69 @@ assert [s["ready"] for s in d["services"]] == [False, True], d' "$output"
 	assert_line one
 	assert_line two
 }
+
+# --------------------------------------------------------- the demo worker
+
+# ns_init [--multi]: $T/ns-init, a launcher that runs init in a network
+# namespace of its own with loopback up (port 8080 is free there), and with
+# --multi in a mount namespace where /tmp/multi is $T/multi, so
+# configs/multi runs as it is (PID_DIR and data in /tmp/multi) beside
+# anything else, `make run-multi` included.
+ns_init() {
+	local dir=""
+	if [ "${1:-}" = --multi ]; then
+		dir=$T/multi
+		# The mount point: what `make run-multi` would make anyway.
+		mkdir -p "$dir" /tmp/multi
+	fi
+	cat >"$T/ns-init" <<-EOF2
+	#!/bin/sh
+	exec unshare --net --mount /bin/sh -c '
+	    [ -z "\$0" ] || mount --bind "\$0" /tmp/multi || exit 1
+	    ip link set lo up && exec "\$@"' "$dir" "$INIT" "\$@"
+	EOF2
+	chmod +x "$T/ns-init"
+}
+
+@test "the demo workers (C and Python): --prepare makes a directory and its parents and says so" {
+	local w
+	for w in "$WORKER" "python3 $ROOT/examples/worker.py"; do
+		rm -rf "$T/p"
+		run $w --prepare "$T/p/a/b"
+		assert_success
+		assert_output "$(printf 'worker: %s\n' "created $T/p" "created $T/p/a" \
+			"created $T/p/a/b" "prepared $T/p/a/b")"
+		run $w --prepare "$T/p/a/b"
+		assert_success
+		assert_output "worker: prepared $T/p/a/b"
+		: >"$T/p/file"
+		run $w --prepare "$T/p/file/c"
+		assert_failure 1
+		assert_output "worker: cannot create $T/p/file/c: Not a directory"
+		WORKER_PREPARE=$T/p/e run $w
+		assert_success
+		assert_line "worker: prepared $T/p/e"
+	done
+}
+
+@test "the demo workers (C and Python): --ready-fd says ready once listening, so what comes AFTER can connect" {
+	local w
+	ns_init
+	for w in "$WORKER" "python3 $ROOT/examples/worker.py"; do
+		: >"$T/out"
+		svc web "COMMAND='$w --http 8080 --ready-fd 3'" READY_FD=3
+		# Started the moment web is ready: a refused connection fails it.
+		svc probe "COMMAND=\"bash -c 'echo >/dev/tcp/127.0.0.1/8080 && echo connected'\"" \
+			TYPE=oneshot AFTER=web
+		INIT_LOG_LEVEL=info INIT=$T/ns-init start_init start "$D"
+		wait_until 20 file_has "$T/err" "name=probe event=child_exited"
+		grep -q 'name=probe event=child_exited .* code=0 ' "$T/err"
+		grep -qx connected "$T/out"
+		kill -s TERM "$INIT_PID"
+		wait_init 30
+		[ "$STATUS" -eq 0 ]
+	done
+	run $w --ready-fd 2
+	assert_failure 2
+	assert_line "worker: bad value for --ready-fd: '2'"
+}

@@ -362,3 +362,51 @@ ns_init() {
 	assert_failure 2
 	assert_line "worker: bad value for --ready-fd: '2'"
 }
+
+# ------------------------------------------------- configs/multi, the example
+
+@test "configs/multi passes init check; services in start order: prepare, web, worker" {
+	run "$INIT" check "$ROOT/configs/multi"
+	assert_success
+	assert_line "NAME=multi"
+	run grep '^# ' <<<"$output"
+	assert_output "$(printf '# %s (%s)\n' init "$ROOT/configs/multi/init.conf" \
+		prepare "$ROOT/configs/multi/prepare.conf" web "$ROOT/configs/multi/web.conf" \
+		worker "$ROOT/configs/multi/worker.conf")"
+}
+
+@test "configs/multi as make run-multi runs it: prepare done, web ready, worker started; TERM stops worker, then web" {
+	# make run-multi: worker found through PATH, init start configs/multi.
+	run make -s -n -C "$ROOT" run-multi
+	assert_output --regexp 'PATH="[^"]*/build:\$PATH" build/init start configs/multi$'
+	ns_init --multi
+	PATH=$(dirname "$WORKER"):$PATH INIT=$T/ns-init start_init start "$ROOT/configs/multi"
+	wait_until 20 file_has "$T/err" "name=worker event=child_started"
+	[ -d "$T/multi/data" ]
+	assert_equal "$(grep '^prepare | ' "$T/out")" "$(printf 'prepare | worker: %s\n' \
+		'created /tmp/multi/data' 'prepared /tmp/multi/data')"
+	grep -q 'name=prepare event=child_exited .* code=0 status=0 ' "$T/err"
+	before prepare child_exited web child_started
+	# web is ready once its worker listens and says so on fd 3.
+	grep -q '^web | worker: listening on port 8080$' "$T/out"
+	before web ready worker child_started
+	# All up and ready: status exits 0; prepare is done.
+	export INIT_PID_DIR=$T/multi/run
+	wait_until 20 "$INIT" status "$ROOT/configs/multi"
+	run "$INIT" status "$ROOT/configs/multi"
+	assert_output --regexp 'prepare +done +yes'
+	assert_output --regexp 'web +running +yes'
+	assert_output --regexp 'worker +running +yes'
+	wait_until 20 file_has "$T/out" '^worker | worker: heartbeat 1 '
+	kill -s TERM "$INIT_PID"
+	wait_init 40
+	[ "$STATUS" -eq 0 ]
+	# The budget init.conf's comment gives: 10 + 10 + 5 s.
+	grep -q 'name=multi event=stopping signal=TERM delay_ms=0 timeout_ms=25000$' "$T/err"
+	grep -q 'name=worker event=signal_forwarded signal=TERM .*reason=stop$' "$T/err"
+	grep -q 'name=web event=signal_forwarded signal=TERM .*reason=stop$' "$T/err"
+	before worker child_exited web signal_forwarded
+	grep -q '^worker | worker: shutting down (signal TERM)$' "$T/out"
+	grep -q '^web | worker: shutting down (signal TERM)$' "$T/out"
+	run ! grep -q stop_escalated "$T/err"
+}

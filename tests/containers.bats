@@ -13,6 +13,8 @@ IMG=process-supervisor:local
 IMG_SLIM=process-supervisor:slim
 PROBE_IMG=localhost/process-supervisor-context-probe:test
 CONF=/etc/init/example.conf
+# configs/multi, several services, in the scratch image.
+MULTI=/etc/init/multi
 # On every container the tests start, so teardown finds them all.
 LABEL=process-supervisor.test=containers
 # The Deployment's pod label (k8s/deployment.yaml).
@@ -177,12 +179,13 @@ podman_at_least() {
 	# The probe does see the context...
 	grep -qx 'ctx/Makefile' "$BATS_TEST_TMPDIR/context"
 	grep -qx 'ctx/init/main.c' "$BATS_TEST_TMPDIR/context"
+	grep -qx 'ctx/configs/multi/web.conf' "$BATS_TEST_TMPDIR/context"
 	# ...but not what .dockerignore leaves out.
 	run grep -E '^ctx/(build|\.git|tests)(/|$)' "$BATS_TEST_TMPDIR/context"
 	assert_failure
 }
 
-@test "the scratch image holds only init, the worker, the config and the writable directories" {
+@test "the scratch image holds only init, the worker, the configs and the writable directories" {
 	needs_images
 	run image_files "$IMG"
 	assert_success
@@ -190,9 +193,15 @@ podman_at_least() {
 	drwxr-xr-x 0/0 etc/
 	drwxr-xr-x 0/0 etc/init/
 	-rw-r--r-- 0/0 etc/init/example.conf
+	drwxr-xr-x 0/0 etc/init/multi/
+	-rw-r--r-- 0/0 etc/init/multi/init.conf
+	-rw-r--r-- 0/0 etc/init/multi/prepare.conf
+	-rw-r--r-- 0/0 etc/init/multi/web.conf
+	-rw-r--r-- 0/0 etc/init/multi/worker.conf
 	-rwxr-xr-x 0/0 init
 	drwxr-xr-x 0/0 run/
 	drwxr-xr-x 65532/65532 run/init/
+	drwxrwxrwt 0/0 tmp/
 	drwxr-xr-x 0/0 var/
 	drwxr-xr-x 0/0 var/log/
 	drwxr-xr-x 65532/65532 var/log/app/
@@ -544,6 +553,133 @@ healthcheck_cycle() {
 	assert_line --regexp '^worker: heartbeat 2 pid=[0-9]+$'
 	assert_line 'worker: shutting down (signal TERM)'
 	assert_line --regexp ' event=exiting status=0( |$)'
+}
+
+# ------------------------------------------ several services (configs/multi)
+
+# in_order CONTAINER "SERVICE EVENT"...: the container's first events of
+# each of these kinds came in this order.
+in_order() {
+	local c=$1 prev=0 e n
+	shift
+	err_of "$c" | sed -n 's/^ts=[^ ]* level=[a-z]* name=\([^ ]*\) event=\([a-z_]*\).*/\1 \2/p' \
+		>"$BATS_TEST_TMPDIR/events"
+	for e; do
+		n=$(grep -nx -- "$e" "$BATS_TEST_TMPDIR/events" | head -n 1 | cut -d: -f1)
+		if [ -z "$n" ] || [ "$n" -le "$prev" ]; then
+			echo "in_order: \"$e\" missing or out of order:" >&2
+			cat "$BATS_TEST_TMPDIR/events" >&2
+			return 1
+		fi
+		prev=$n
+	done
+}
+
+# multi_up NAME [PODMAN-RUN-ARGS...]: a container running configs/multi,
+# once its worker has beaten.
+multi_up() {
+	local name=$1
+	shift
+	run_ctr "$name" "$@" "$IMG" start "$MULTI"
+	wait_until 30 logs_have "$C" '^worker | worker: heartbeat 1 '
+}
+
+@test "the scratch image carries configs/multi at /etc/init/multi, valid, its programs found through PATH" {
+	needs_images
+	run podman image inspect -f '{{json .Config.Env}}' "$IMG"
+	assert_output '["PATH=/"]'
+	run podman run --rm --label "$LABEL" "$IMG" check "$MULTI"
+	assert_success
+	assert_line '# init (/etc/init/multi/init.conf)'
+	assert_line 'NAME=multi'
+	assert_line "COMMAND='worker --http 8080 --ready-fd 3'"
+	# The image's files are configs/multi's *.conf, as they are.
+	C=pst-mfiles-$$
+	podman create --name "$C" --label "$LABEL" "$IMG" >/dev/null
+	podman cp "$C:$MULTI" "$BATS_TEST_TMPDIR/multi"
+	mkdir "$BATS_TEST_TMPDIR/want"
+	cp "$ROOT"/configs/multi/*.conf "$BATS_TEST_TMPDIR/want"
+	diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/multi"
+}
+
+@test "start /etc/init/multi: prepare done, then web ready, then worker started, all below PID 1 as UID 65532" {
+	needs_images
+	multi_up multi
+	in_order "$C" "multi started" "prepare child_started" "prepare child_exited" \
+		"web child_started" "web ready" "worker child_started"
+	run err_of "$C"
+	assert_line --regexp ' name=multi event=started .*pid=1 role=pid1 config=/etc/init/multi/init.conf services=3 '
+	assert_line --regexp ' name=prepare event=child_exited .* code=0 status=0 .*reason=exit$'
+	run out_of "$C"
+	assert_line 'prepare | worker: created /tmp/multi/data'
+	assert_line 'prepare | worker: prepared /tmp/multi/data'
+	assert_line 'web | worker: listening on port 8080'
+	run podman top "$C" pid user args
+	assert_line --regexp '^1 +65532 +/init start /etc/init/multi *$'
+	assert_line --regexp '^[0-9]+ +65532 +worker --http 8080 --ready-fd 3 *$'
+	assert_line --regexp '^[0-9]+ +65532 +worker *$'
+}
+
+@test "podman exec /init status /etc/init/multi: every service running and ready, or done (table, --json); health through --health-cmd" {
+	needs_images
+	# The image's HEALTHCHECK asks about example.conf: name the directory.
+	multi_up mstatus --health-cmd '["/init", "health", "/etc/init/multi"]'
+	wait_until 30 podman exec "$C" /init status "$MULTI"
+	run podman exec "$C" /init status "$MULTI"
+	assert_success
+	assert_line --regexp '^supervisor: +multi, pid 1, up [0-9]+s, running$'
+	assert_line --regexp '^prepare +done +yes +- +- +0 +code 0 \(exit\) '
+	assert_line --regexp '^web +running +yes +[0-9]+ '
+	assert_line --regexp '^worker +running +yes +[0-9]+ '
+	run podman exec "$C" /init status "$MULTI" --json
+	assert_success
+	run jq -r '"\(.name) \(.state) \(.supervisor_pid)", (.services[] | "\(.name) \(.state) \(.ready) \(.restarts)")' <<<"$output"
+	assert_output "$(printf '%s\n' 'multi running 1' 'prepare done true 0' 'web running true 0' \
+		'worker running true 0')"
+	run podman exec "$C" /init status "$MULTI" web
+	assert_success
+	# web's own check (HEALTH_HTTP), through init health and the engine.
+	wait_until 30 podman exec "$C" /init health "$MULTI"
+	run podman exec "$C" /init health "$MULTI"
+	assert_line --regexp '^web: healthy \(HTTP 200, [0-9]+s ago\)$'
+	run podman healthcheck run "$C"
+	assert_success
+	[ "$(health_of "$C")" = healthy ]
+}
+
+@test "podman stop: init stops worker, then web, each cleanly and within its budget; the container exits 0" {
+	needs_images
+	multi_up mstop
+	podman stop -t 40 "$C" >/dev/null
+	[ "$(exit_code_of "$C")" = 0 ]
+	in_order "$C" "multi stopping" "worker signal_forwarded" "worker child_exited" \
+		"web signal_forwarded" "web child_exited" "multi exiting"
+	run err_of "$C"
+	# 10 (worker) + 10 (web) + 5 (prepare) s: init.conf's figure.
+	assert_line --regexp ' name=multi event=stopping signal=TERM delay_ms=0 timeout_ms=25000$'
+	assert_line --regexp ' name=worker event=signal_forwarded signal=TERM .*reason=stop$'
+	assert_line --regexp ' name=worker event=child_exited .*status=0 .*reason=stopped$'
+	assert_line --regexp ' name=web event=child_exited .*status=0 .*reason=stopped$'
+	assert_line --regexp ' name=multi event=exiting status=0( |$)'
+	refute_line --partial 'stop_escalated'
+	run out_of "$C"
+	assert_line 'worker | worker: shutting down (signal TERM)'
+	assert_line 'web | worker: shutting down (signal TERM)'
+}
+
+@test "a critical service down for good ends the container with its status: the worker's crash (3), RESTART_POLICY=never" {
+	needs_images
+	run podman run --rm --label "$LABEL" -e INIT_WORKER_ENV_WORKER_CRASH_AFTER=1 \
+		-e INIT_WORKER_RESTART_POLICY=never "$IMG" start "$MULTI"
+	assert_failure 3
+	assert_line 'worker | worker: crashing'
+	assert_line --regexp ' name=worker event=child_exited .*code=3 status=3 .*reason=exit$'
+	assert_line --regexp ' name=worker event=critical_down status=3$'
+	# The rest stops cleanly; the override reached worker alone.
+	assert_line --regexp ' name=web event=child_exited .*status=0 .*reason=stopped$'
+	assert_line 'web | worker: shutting down (signal TERM)'
+	assert_line --regexp ' name=multi event=exiting status=3( |$)'
+	refute_line --partial 'web | worker: crashing'
 }
 
 # ------------------------------------------------------------- Kubernetes

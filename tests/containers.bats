@@ -17,8 +17,9 @@ CONF=/etc/init/example.conf
 MULTI=/etc/init/multi
 # On every container the tests start, so teardown finds them all.
 LABEL=process-supervisor.test=containers
-# The Deployment's pod label (k8s/deployment.yaml).
+# The Deployments' pod labels (k8s/deployment.yaml, k8s/multi/deployment.yaml).
 APP_LABEL=app=process-supervisor
+MULTI_LABEL=app=process-supervisor-multi
 
 # fd 8 holds this file's lock (setup_file); podman must not pass it on to
 # conmon or a container, which would keep it after the tests.
@@ -114,28 +115,35 @@ image_files() {
 		sort -k3
 }
 
-# The pod of k8s/: played from `kubectl kustomize k8s`, its worker container
-# found by the Deployment's label (podman names the pod after the Deployment).
+# kube_play [DIR LABEL]: the pod of k8s/ (or of DIR, whose Deployment's
+# pods carry LABEL): played from `kubectl kustomize DIR`, its container
+# found by the label (podman names the pod after the Deployment).
 kube_play() {
+	local dir=${1:-$ROOT/k8s} label=${2:-$APP_LABEL}
 	KUBE_PLAYED=1
-	kubectl kustomize "$ROOT/k8s" >"$BATS_TEST_TMPDIR/k8s.yaml"
+	kubectl kustomize "$dir" >"$BATS_TEST_TMPDIR/k8s.yaml"
 	podman kube play - <"$BATS_TEST_TMPDIR/k8s.yaml" >"$BATS_TEST_TMPDIR/play.out" 2>&1 ||
 		{ cat "$BATS_TEST_TMPDIR/play.out"; return 1; }
-	POD=$(podman pod ps -q --filter "label=$APP_LABEL")
-	C=$(podman ps -q --filter "label=$APP_LABEL")
+	POD=$(podman pod ps -q --filter "label=$label")
+	C=$(podman ps -q --filter "label=$label")
 	[ -n "$POD" ] && [ -n "$C" ]
 }
 
+# The pods of both Deployments, and their ConfigMaps' volumes.
 kube_cleanup() {
-	local pods vols
-	mapfile -t pods < <(podman pod ps -q --filter "label=$APP_LABEL" 2>/dev/null)
-	if ((${#pods[@]})); then
-		podman pod kill "${pods[@]}" >/dev/null 2>&1 || true
-		podman pod rm -f "${pods[@]}" >/dev/null 2>&1 || true
-	fi
+	local pods vols label name
+	for label in "$APP_LABEL" "$MULTI_LABEL"; do
+		mapfile -t pods < <(podman pod ps -q --filter "label=$label" 2>/dev/null)
+		if ((${#pods[@]})); then
+			podman pod kill "${pods[@]}" >/dev/null 2>&1 || true
+			podman pod rm -f "${pods[@]}" >/dev/null 2>&1 || true
+		fi
+	done
 	# The ConfigMap's volume outlives `kube down` (podman 4).
-	mapfile -t vols < <(podman volume ls -q --filter name=process-supervisor-config 2>/dev/null)
-	((${#vols[@]} == 0)) || podman volume rm -f "${vols[@]}" >/dev/null 2>&1 || true
+	for name in process-supervisor-config process-supervisor-multi-config; do
+		mapfile -t vols < <(podman volume ls -q --filter "name=$name" 2>/dev/null)
+		((${#vols[@]} == 0)) || podman volume rm -f "${vols[@]}" >/dev/null 2>&1 || true
+	done
 }
 
 # yaml_int KEY: the first "KEY: N" of the rendered manifests.
@@ -807,4 +815,103 @@ multi_up() {
 	assert_success
 	assert_line --regexp ' event=started .*config=/etc/init/example.conf'
 	assert_line --regexp ' event=exiting status=0( |$)'
+}
+
+@test "kubectl kustomize k8s/multi renders the Deployment with a ConfigMap of configs/multi's files" {
+	run --separate-stderr kubectl kustomize "$ROOT/k8s/multi"
+	assert_success
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/k8s.yaml"
+	local cm f files
+	cm=$(awk '/^kind: ConfigMap/ { c = 1 } c && /^  name: / { print $2; exit }' \
+		"$BATS_TEST_TMPDIR/k8s.yaml")
+	[[ $cm == process-supervisor-multi-config-?* ]]
+	assert_line "          name: $cm"
+	# Its data: every *.conf of configs/multi, as it is, and nothing else.
+	files=("$ROOT"/configs/multi/*.conf)
+	[ "$(grep -c '^  [^ ]*: |' "$BATS_TEST_TMPDIR/k8s.yaml")" -eq "${#files[@]}" ]
+	for f in "${files[@]}"; do
+		awk -v k="  ${f##*/}: |" '$0 == k { b = 1; next }
+		    b && /^(    |$)/ { print substr($0, 5); next } b { exit }' \
+			"$BATS_TEST_TMPDIR/k8s.yaml" | diff - "$f"
+	done
+	assert_line 'kind: Deployment'
+	assert_line '        image: process-supervisor:local'
+	assert_line '        imagePullPolicy: IfNotPresent'
+	run awk '/^      - args:/,/^        command:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output "$(printf '      - args:\n        - start\n        - /etc/init/multi\n        command:')"
+	# Ready while all are up and ready (status), alive while healthy (health).
+	run awk '/readinessProbe:/,/failureThreshold:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output --partial "$(printf '            command:\n            - /init\n            - status\n            - /etc/init/multi\n')"
+	run awk '/livenessProbe:/,/failureThreshold:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output --partial "$(printf '            command:\n            - /init\n            - health\n            - /etc/init/multi\n')"
+	# /tmp (PID_DIR, prepare's directory) is an emptyDir.
+	run awk '/^        volumeMounts:/,/^      securityContext:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_line '        - mountPath: /tmp'
+	run awk '/^      volumes:/,0' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output --partial "$(printf '      - emptyDir:\n          sizeLimit: 16Mi\n        name: tmp')"
+}
+
+@test "the k8s/multi pod: read-only root, /tmp writable, as non-root; services up in order; its probe commands succeed" {
+	needs_images
+	kube_play "$ROOT/k8s/multi" "$MULTI_LABEL"
+	wait_until 30 logs_have "$C" '^worker | worker: heartbeat 1 '
+	in_order "$C" "prepare child_exited" "web child_started" "web ready" "worker child_started"
+	run podman inspect -f '{{range .Mounts}}{{.Destination}} {{.RW}}{{"\n"}}{{end}}' "$C"
+	assert_line '/tmp true'
+	assert_line "$MULTI false"
+	local hostpid probe kind
+	hostpid=$(podman inspect -f '{{.State.Pid}}' "$C")
+	run grep -E '^(Uid|NSpid):' "/proc/$hostpid/status"
+	assert_line --regexp '^Uid:[[:space:]]+65532[[:space:]]+65532[[:space:]]+65532[[:space:]]+65532$'
+	assert_line --regexp "^NSpid:[[:space:]]+${hostpid}[[:space:]]+1$"
+	run awk '$5 == "/" { print $6 }' "/proc/$hostpid/mountinfo"
+	assert_output --regexp '^ro(,|$)'
+	# The probes' commands, as the manifest gives them.
+	for kind in readinessProbe livenessProbe; do
+		probe=$(awk "/$kind:/ { p = 1 } p && /^ +- / { print \$2 } p && /failureThreshold:/ { exit }" \
+			"$BATS_TEST_TMPDIR/k8s.yaml" | tr '\n' ' ')
+		# shellcheck disable=SC2086
+		wait_until 60 podman exec "$C" $probe
+	done
+	run podman exec "$C" /init status "$MULTI"
+	assert_success
+	assert_line --regexp '^worker +running +yes '
+	run podman exec "$C" /init health "$MULTI"
+	assert_success
+	assert_line --regexp '^web: healthy \(HTTP 200, [0-9]+s ago\)$'
+}
+
+@test "deleting the k8s/multi pod stops worker, then web, within terminationGracePeriodSeconds" {
+	needs_images
+	kube_play "$ROOT/k8s/multi" "$MULTI_LABEL"
+	wait_until 30 logs_have "$C" '^worker | worker: heartbeat 1 '
+	# Follow the log file itself: kube down removes the container and its
+	# log, and `podman logs -f` may end before the last lines.
+	local logfile grace delay budget
+	logfile=$(podman inspect -f '{{.HostConfig.LogConfig.Path}}' "$C")
+	tail -n +1 -f "$logfile" >"$BATS_TEST_TMPDIR/pod.log" 2>/dev/null &
+	TAIL_PID=$!
+	grace=$(yaml_int terminationGracePeriodSeconds)
+	# Before podman 5.1, kube down sends SIGKILL right after SIGTERM
+	# (containers/podman#22397): stop the pod first, as the kubelet does.
+	podman_at_least 5.1 || podman pod stop -t "$grace" "$POD" >/dev/null
+	podman kube down - <"$BATS_TEST_TMPDIR/k8s.yaml" >/dev/null 2>&1
+	wait_until 30 file_has "$BATS_TEST_TMPDIR/pod.log" 'event=exiting'
+	kill "$TAIL_PID"
+	TAIL_PID=""
+	run cat "$BATS_TEST_TMPDIR/pod.log"
+	assert_line --regexp 'stdout F worker \| worker: shutting down \(signal TERM\)$'
+	assert_line --regexp 'stdout F web \| worker: shutting down \(signal TERM\)$'
+	assert_line --regexp 'stderr F .* event=exiting status=0( |$)'
+	refute_line --partial 'stop_escalated'
+	# Reverse order: worker gone before web is asked.
+	[ "$(grep -n 'name=worker event=child_exited' "$BATS_TEST_TMPDIR/pod.log" | cut -d: -f1)" -lt \
+		"$(grep -n 'name=web event=signal_forwarded' "$BATS_TEST_TMPDIR/pod.log" | cut -d: -f1)" ]
+	# init's whole stop (STOP_DELAY, then its budget) fits the grace period.
+	delay=$(sed -n 's/.* event=stopping .*delay_ms=\([0-9]*\) .*/\1/p' "$BATS_TEST_TMPDIR/pod.log")
+	budget=$(sed -n 's/.* event=stopping .*timeout_ms=\([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/pod.log")
+	[ $(((delay + budget) / 1000 + 5)) -le "$grace" ]
+	run podman pod ps -q --filter "label=$MULTI_LABEL"
+	assert_output ''
 }

@@ -345,7 +345,10 @@ ns_init() {
 	local w
 	ns_init
 	for w in "$WORKER" "python3 $ROOT/examples/worker.py"; do
+		# start_init's own truncation comes after a fork: the last
+		# round's events must be gone before the wait below.
 		: >"$T/out"
+		: >"$T/err"
 		svc web "COMMAND='$w --http 8080 --ready-fd 3'" READY_FD=3
 		# Started the moment web is ready: a refused connection fails it.
 		svc probe "COMMAND=\"bash -c 'echo >/dev/tcp/127.0.0.1/8080 && echo connected'\"" \

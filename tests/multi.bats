@@ -413,3 +413,20 @@ ns_init() {
 	grep -q '^web | worker: shutting down (signal TERM)$' "$T/out"
 	run ! grep -q stop_escalated "$T/err"
 }
+
+# ---------------------------------------------------------------- terminals
+
+@test "in a terminal, Ctrl-C stops several services in reverse order, as SIGINT would; lines keep LOG_PREFIX" {
+	svc 10-db "COMMAND='$WORKER --interval 200'" LOG_PREFIX=yes
+	svc 20-web "COMMAND='$WORKER --interval 200'" AFTER=10-db LOG_PREFIX=yes
+	INIT_LOG_LEVEL=info run python3 "$BATS_TEST_DIRNAME/pty_run.py" 30 \
+		'wait:20-web | worker: heartbeat 2 ' send:'\x03' -- "$INIT" start "$D"
+	assert_success
+	assert_output --partial "EXIT 0"
+	tr -d '\r' <<<"$output" >"$T/err"
+	grep -q 'name=svc event=stopping signal=INT ' "$T/err"
+	grep -qx '20-web | worker: shutting down (signal INT)' "$T/err"
+	grep -qx '10-db | worker: shutting down (signal INT)' "$T/err"
+	before 20-web child_exited 10-db signal_forwarded
+	run ! grep -q critical_down "$T/err"
+}

@@ -378,6 +378,22 @@ ns_init() {
 		worker "$ROOT/configs/multi/worker.conf")"
 }
 
+@test "configs/multi loads through the symlinks of a Kubernetes ConfigMap volume" {
+	# The kubelet's layout: web.conf -> ..data/web.conf, ..data -> ..<ts>
+	local d=$T/multi ts=..2026_01_01_00_00_00.000000001 f
+	mkdir -p "$d/$ts"
+	cp "$ROOT"/configs/multi/*.conf "$d/$ts/"
+	ln -s "$ts" "$d/..data"
+	for f in "$ROOT"/configs/multi/*.conf; do
+		ln -s "..data/${f##*/}" "$d/${f##*/}"
+	done
+	run "$INIT" check "$d"
+	assert_success
+	run grep '^# ' <<<"$output"
+	assert_output "$(printf '# %s (%s)\n' init "$d/init.conf" prepare "$d/prepare.conf" \
+		web "$d/web.conf" worker "$d/worker.conf")"
+}
+
 @test "configs/multi as make run-multi runs it: prepare done, web ready, worker started; TERM stops worker, then web" {
 	# make run-multi: worker found through PATH, init start configs/multi.
 	run make -s -n -C "$ROOT" run-multi

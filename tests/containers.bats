@@ -840,11 +840,11 @@ multi_up() {
 	assert_line '        imagePullPolicy: IfNotPresent'
 	run awk '/^      - args:/,/^        command:/' "$BATS_TEST_TMPDIR/k8s.yaml"
 	assert_output "$(printf '      - args:\n        - start\n        - /etc/init/multi\n        command:')"
-	# Ready while all are up and ready (status), alive while healthy (health).
+	# Ready while all are up and ready (status), alive while web is healthy.
 	run awk '/readinessProbe:/,/failureThreshold:/' "$BATS_TEST_TMPDIR/k8s.yaml"
 	assert_output --partial "$(printf '            command:\n            - /init\n            - status\n            - /etc/init/multi\n')"
 	run awk '/livenessProbe:/,/failureThreshold:/' "$BATS_TEST_TMPDIR/k8s.yaml"
-	assert_output --partial "$(printf '            command:\n            - /init\n            - health\n            - /etc/init/multi\n')"
+	assert_output --partial "$(printf '            command:\n            - /init\n            - health\n            - /etc/init/multi\n            - web\n')"
 	# /tmp (PID_DIR, prepare's directory) is an emptyDir.
 	run awk '/^        volumeMounts:/,/^      securityContext:/' "$BATS_TEST_TMPDIR/k8s.yaml"
 	assert_line '        - mountPath: /tmp'
@@ -877,9 +877,9 @@ multi_up() {
 	run podman exec "$C" /init status "$MULTI"
 	assert_success
 	assert_line --regexp '^worker +running +yes '
-	run podman exec "$C" /init health "$MULTI"
+	run podman exec "$C" /init health "$MULTI" web
 	assert_success
-	assert_line --regexp '^web: healthy \(HTTP 200, [0-9]+s ago\)$'
+	assert_output --regexp '^web: healthy \(HTTP 200, [0-9]+s ago\)$'
 }
 
 @test "deleting the k8s/multi pod stops worker, then web, within terminationGracePeriodSeconds" {

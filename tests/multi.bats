@@ -396,8 +396,8 @@ ns_init() {
 
 @test "configs/multi as make run-multi runs it: prepare done, web ready, worker started; TERM stops worker, then web" {
 	# make run-multi: worker found through PATH, init start configs/multi.
-	run make -s -n -C "$ROOT" run-multi
-	assert_output --regexp 'PATH="[^"]*/build:\$PATH" build/init start configs/multi$'
+	run make -s -n --no-print-directory -C "$ROOT" run-multi
+	assert_line --regexp '^PATH="[^"]*/build:\$PATH" build/init start configs/multi$'
 	ns_init --multi
 	PATH=$(dirname "$WORKER"):$PATH INIT=$T/ns-init start_init start "$ROOT/configs/multi"
 	wait_until 20 file_has "$T/err" "name=worker event=child_started"

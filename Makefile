@@ -58,7 +58,7 @@ SRCS	:= $(wildcard init/*.c)
 OBJS	:= $(SRCS:init/%.c=$(BUILD)/obj/%.o)
 FIXTURES := $(patsubst tests/fixtures/%.c,$(FIXDIR)/%,$(wildcard tests/fixtures/*.c))
 
-.PHONY: all install uninstall run test fixtures clean
+.PHONY: all install uninstall run run-multi test fixtures clean
 all: $(BUILD)/init
 
 $(BUILD)/obj/%.o: init/%.c $(wildcard init/*.h) VERSION | $(BUILD)/obj
@@ -84,6 +84,10 @@ fixtures: $(FIXTURES) $(OUT)/worker
 
 run: $(BUILD)/init $(OUT)/worker
 	$(BUILD)/init start configs/example.conf
+
+# Several services (configs/multi): their COMMANDs find `worker` through PATH.
+run-multi: $(BUILD)/init $(OUT)/worker
+	PATH="$(abspath $(OUT)):$$PATH" $(BUILD)/init start configs/multi
 
 # TESTS: the bats files or directories to run (default: all of tests/).
 TESTS	?= tests

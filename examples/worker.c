@@ -13,11 +13,18 @@
  * health checks: GET /healthz is "200 ok", anything else 404.  SIGUSR1
  * makes it hang like a deadlocked program: "worker: hanging" once, then
  * no more beats and no more answers (connections wait unanswered); TERM
- * and INT still end it.
+ * and INT still end it.  With --ready-fd N it tells its supervisor it is
+ * ready (s6's protocol, init's READY_FD): once started, and listening if
+ * --http is given, it writes a newline on fd N and closes it.
+ *
+ * With --prepare DIR it does one job and exits, as a oneshot would in an
+ * image without a shell or mkdir: it makes DIR and its missing parents
+ * (0755), prints "worker: created PATH" for each and "worker: prepared
+ * DIR", and exits 0 (1 if it cannot); other options are not used.
  *
  * usage: worker [--beats N] [--crash-after N] [--leak-mb N] [--spin]
  *     [--fork N] [--ignore-term] [--interval MS] [--stderr-every N]
- *     [--http PORT]
+ *     [--http PORT] [--ready-fd N] [--prepare DIR]
  *   --beats N         WORKER_BEATS         exit 0 after N beats (0: never)
  *   --crash-after N   WORKER_CRASH_AFTER   exit 3 after N beats
  *   --leak-mb N       WORKER_LEAK_MB       leak N MiB more every beat
@@ -27,8 +34,11 @@
  *   --interval MS     WORKER_INTERVAL_MS   beat interval (default 1000)
  *   --stderr-every N  WORKER_STDERR_EVERY  warn on stderr every N beats
  *   --http PORT       WORKER_HTTP_PORT     answer GET /healthz on PORT
+ *   --ready-fd N      WORKER_READY_FD      say "ready" on fd N (3-1023)
+ *   --prepare DIR     WORKER_PREPARE       make DIR (mkdir -p), exit 0
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -43,22 +53,27 @@
 #include <unistd.h>
 
 static long beats, crash, leakmb, spin, nfork, ignterm, interval = 1000,
-    errevery, httpport;
+    errevery, httpport, readyfd;
+static const char *prepare;
 
 static const struct opt {
 	const char	*flag, *env;
 	long		*val, min, max;
 	int		 boolean;	/* flag takes no argument */
+	const char	**str;		/* or a string instead of a number */
 } opts[] = {
-	{ "--beats", "WORKER_BEATS", &beats, 0, 1L << 30, 0 },
-	{ "--crash-after", "WORKER_CRASH_AFTER", &crash, 0, 1L << 30, 0 },
-	{ "--leak-mb", "WORKER_LEAK_MB", &leakmb, 0, 1L << 16, 0 },
-	{ "--spin", "WORKER_SPIN", &spin, 0, 1, 1 },
-	{ "--fork", "WORKER_FORK", &nfork, 0, 1000, 0 },
-	{ "--ignore-term", "WORKER_IGNORE_TERM", &ignterm, 0, 1, 1 },
-	{ "--interval", "WORKER_INTERVAL_MS", &interval, 1, 86400000, 0 },
-	{ "--stderr-every", "WORKER_STDERR_EVERY", &errevery, 0, 1L << 30, 0 },
-	{ "--http", "WORKER_HTTP_PORT", &httpport, 0, 65535, 0 },
+	{ "--beats", "WORKER_BEATS", &beats, 0, 1L << 30, 0, NULL },
+	{ "--crash-after", "WORKER_CRASH_AFTER", &crash, 0, 1L << 30, 0, NULL },
+	{ "--leak-mb", "WORKER_LEAK_MB", &leakmb, 0, 1L << 16, 0, NULL },
+	{ "--spin", "WORKER_SPIN", &spin, 0, 1, 1, NULL },
+	{ "--fork", "WORKER_FORK", &nfork, 0, 1000, 0, NULL },
+	{ "--ignore-term", "WORKER_IGNORE_TERM", &ignterm, 0, 1, 1, NULL },
+	{ "--interval", "WORKER_INTERVAL_MS", &interval, 1, 86400000, 0, NULL },
+	{ "--stderr-every", "WORKER_STDERR_EVERY", &errevery, 0, 1L << 30, 0,
+	    NULL },
+	{ "--http", "WORKER_HTTP_PORT", &httpport, 0, 65535, 0, NULL },
+	{ "--ready-fd", "WORKER_READY_FD", &readyfd, 3, 1023, 0, NULL },
+	{ "--prepare", "WORKER_PREPARE", NULL, 0, 0, 0, &prepare },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -72,7 +87,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: worker [--beats N] [--crash-after N] "
 	    "[--leak-mb N] [--spin]\n    [--fork N] [--ignore-term] "
-	    "[--interval MS] [--stderr-every N]\n    [--http PORT]\n");
+	    "[--interval MS] [--stderr-every N]\n    [--http PORT] "
+	    "[--ready-fd N] [--prepare DIR]\n");
 	exit(2);
 }
 
@@ -80,11 +96,18 @@ static void
 setopt(const struct opt *o, const char *name, const char *s)
 {
 	char *end;
+	int ok;
 
-	errno = 0;
-	*o->val = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || *o->val < o->min ||
-	    *o->val > o->max) {
+	if (o->str != NULL) {
+		*o->str = s;
+		ok = *s != '\0';
+	} else {
+		errno = 0;
+		*o->val = strtol(s, &end, 10);
+		ok = errno == 0 && end != s && *end == '\0' &&
+		    *o->val >= o->min && *o->val <= o->max;
+	}
+	if (!ok) {
 		fprintf(stderr, "worker: bad value for %s: '%s'\n", name, s);
 		usage();
 	}
@@ -144,6 +167,61 @@ http_listen(long port)
 		exit(1);
 	}
 	say(1, "listening on port %ld", port);
+}
+
+/* s6's readiness protocol: a newline on FD, then FD closed for good. */
+static void
+notify_ready(int fd)
+{
+	ssize_t r;
+
+	while ((r = write(fd, "\n", 1)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		say(2, "cannot report readiness on fd %d: %s", fd,
+		    strerror(errno));
+	close(fd);
+}
+
+/*
+ * --prepare: DIR and every missing parent, each said as it is made (mkdir
+ * -p, which a scratch image lacks); exits 0 once DIR is a directory, 1 if
+ * it cannot be.
+ */
+static void
+prepare_dir(const char *dir)
+{
+	char path[4096];
+	size_t i, n = strlen(dir);
+	struct stat st;
+
+	if (n >= sizeof(path)) {
+		say(2, "cannot create %s: %s", dir, strerror(ENAMETOOLONG));
+		exit(1);
+	}
+	memcpy(path, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) == 0)
+			say(1, "created %s", path);
+		else if (errno != EEXIST) {
+			say(2, "cannot create %s: %s", path, strerror(errno));
+			exit(1);
+		}
+		path[i] = dir[i];
+	}
+	if (stat(dir, &st) < 0) {
+		say(2, "cannot create %s: %s", dir, strerror(errno));
+		exit(1);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		say(2, "cannot create %s: %s", dir, strerror(ENOTDIR));
+		exit(1);
+	}
+	say(1, "prepared %s", dir);
+	exit(0);
 }
 
 /* Answer one waiting connection: the request head, then 200 or 404. */
@@ -245,6 +323,8 @@ main(int argc, char *argv[])
 		setopt(&opts[i], argv[a], opts[i].boolean ? "1" : argv[a + 1]);
 		a += !opts[i].boolean;
 	}
+	if (prepare != NULL)
+		prepare_dir(prepare);
 
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGTERM);
@@ -266,6 +346,9 @@ main(int argc, char *argv[])
 		say(1, "ignoring SIGTERM");
 	if (httpport > 0)
 		http_listen(httpport);
+	/* Before the forks: they must not hold it open. */
+	if (readyfd > 0)
+		notify_ready((int)readyfd);
 	for (k = 1; k <= nfork; k++) {
 		if ((pid = fork()) < 0)
 			say(2, "fork: %s", strerror(errno));

@@ -9,11 +9,19 @@ A flag wins over the environment; bad usage exits 2.
 With --http PORT it also answers HTTP on that port (all addresses), for
 health checks: GET /healthz is "200 ok", anything else 404.  SIGUSR1 makes
 it hang like a deadlocked program: "worker: hanging" once, then no more
-beats and no more answers; TERM and INT still end it.
+beats and no more answers; TERM and INT still end it.  With --ready-fd N it
+tells its supervisor it is ready (s6's protocol, init's READY_FD): once
+started, and listening if --http is given, it writes a newline on fd N and
+closes it.
+
+With --prepare DIR it does one job and exits, as a oneshot would: it makes
+DIR and its missing parents (0755), prints "worker: created PATH" for each
+and "worker: prepared DIR", and exits 0 (1 if it cannot); other options are
+not used.
 
 usage: worker.py [--beats N] [--crash-after N] [--leak-mb N] [--spin]
     [--fork N] [--ignore-term] [--interval MS] [--stderr-every N]
-    [--http PORT]
+    [--http PORT] [--ready-fd N] [--prepare DIR]
   --beats N         WORKER_BEATS         exit 0 after N beats (0: never)
   --crash-after N   WORKER_CRASH_AFTER   exit 3 after N beats
   --leak-mb N       WORKER_LEAK_MB       leak N MiB more every beat
@@ -23,7 +31,10 @@ usage: worker.py [--beats N] [--crash-after N] [--leak-mb N] [--spin]
   --interval MS     WORKER_INTERVAL_MS   beat interval (default 1000)
   --stderr-every N  WORKER_STDERR_EVERY  warn on stderr every N beats
   --http PORT       WORKER_HTTP_PORT     answer GET /healthz on PORT
+  --ready-fd N      WORKER_READY_FD      say "ready" on fd N (3-1023)
+  --prepare DIR     WORKER_PREPARE       make DIR (mkdir -p), exit 0
 """
+import errno
 import os
 import signal
 import socket
@@ -31,7 +42,7 @@ import sys
 import threading
 import time
 
-# flag: (env, key, min, max, boolean)
+# flag: (env, key, min, max, boolean); min None: a string, not a number
 OPTS = {
     "--beats": ("WORKER_BEATS", "beats", 0, 1 << 30, False),
     "--crash-after": ("WORKER_CRASH_AFTER", "crash", 0, 1 << 30, False),
@@ -42,10 +53,12 @@ OPTS = {
     "--interval": ("WORKER_INTERVAL_MS", "interval", 1, 86400000, False),
     "--stderr-every": ("WORKER_STDERR_EVERY", "errevery", 0, 1 << 30, False),
     "--http": ("WORKER_HTTP_PORT", "httpport", 0, 65535, False),
+    "--ready-fd": ("WORKER_READY_FD", "readyfd", 3, 1023, False),
+    "--prepare": ("WORKER_PREPARE", "prepare", None, None, False),
 }
 USAGE = ("usage: worker.py [--beats N] [--crash-after N] [--leak-mb N] [--spin]\n"
          "    [--fork N] [--ignore-term] [--interval MS] [--stderr-every N]\n"
-         "    [--http PORT]\n")
+         "    [--http PORT] [--ready-fd N] [--prepare DIR]\n")
 OK = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
       b"Connection: close\r\n\r\nok\n")
 NOT_FOUND = (b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
@@ -73,11 +86,14 @@ def usage():
 
 def setopt(cfg, flag, name, text):
     _, key, lo, hi, _ = OPTS[flag]
-    try:
-        val = int(text, 10)
-    except ValueError:
-        val = None
-    if val is None or not lo <= val <= hi:
+    if lo is None:
+        val = text or None
+    else:
+        try:
+            val = int(text, 10)
+        except ValueError:
+            val = None
+    if val is None or (lo is not None and not lo <= val <= hi):
         sys.stderr.write("worker: bad value for %s: '%s'\n" % (name, text))
         usage()
     cfg[key] = val
@@ -85,7 +101,8 @@ def setopt(cfg, flag, name, text):
 
 def parse(argv):
     cfg = {"beats": 0, "crash": 0, "leakmb": 0, "spin": 0, "nfork": 0,
-           "ignterm": 0, "interval": 1000, "errevery": 0, "httpport": 0}
+           "ignterm": 0, "interval": 1000, "errevery": 0, "httpport": 0,
+           "readyfd": 0, "prepare": None}
     for flag, (env, _, _, _, _) in OPTS.items():
         if os.environ.get(env):
             setopt(cfg, flag, env, os.environ[env])
@@ -117,6 +134,40 @@ def http_listen(port):
         sys.exit(1)
     say(1, "listening on port %d" % port)
     return sock
+
+
+def notify_ready(fd):
+    """s6's readiness protocol: a newline on fd, then fd closed for good."""
+    try:
+        os.write(fd, b"\n")
+    except OSError as e:
+        say(2, "cannot report readiness on fd %d: %s" % (fd, e.strerror))
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def prepare_dir(path):
+    """--prepare: path and every missing parent, each said as it is made
+    (mkdir -p, which a scratch image lacks); exit 0 once path is a
+    directory, 1 if it cannot be."""
+    for i in range(1, len(path) + 1):
+        if i < len(path) and path[i] != "/":
+            continue
+        try:
+            os.mkdir(path[:i], 0o755)
+            say(1, "created %s" % path[:i])
+        except FileExistsError:
+            pass
+        except OSError as e:
+            say(2, "cannot create %s: %s" % (path[:i], e.strerror))
+            sys.exit(1)
+    if not os.path.isdir(path):
+        say(2, "cannot create %s: %s" % (path, os.strerror(errno.ENOTDIR)))
+        sys.exit(1)
+    say(1, "prepared %s" % path)
+    sys.exit(0)
 
 
 def http_serve(sock, hung):
@@ -169,6 +220,8 @@ def waituntil(deadline, waitset, spin):
 def main():
     global prefix
     cfg = parse(sys.argv[1:])
+    if cfg["prepare"] is not None:
+        prepare_dir(cfg["prepare"])
     waitset = {signal.SIGINT, signal.SIGUSR1}
     if cfg["ignterm"]:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -181,6 +234,9 @@ def main():
     if cfg["ignterm"]:
         say(1, "ignoring SIGTERM")
     sock = http_listen(cfg["httpport"]) if cfg["httpport"] else None
+    # Before the forks: they must not hold it open.
+    if cfg["readyfd"]:
+        notify_ready(cfg["readyfd"])
     for k in range(1, cfg["nfork"] + 1):
         try:
             pid = os.fork()

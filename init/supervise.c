@@ -718,7 +718,11 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	sv->pid1 = sv->self == 1;
 	sv->env.mask = orig;
 	sv->env.ignored = sig_take_ignored();
-	sv->env.tty = isatty(0) && tcgetpgrp(0) == getpgrp();
+	/*
+	 * Several services: only one group can have the terminal, and ^C would
+	 * reach it alone, out of the stop order.  They run as without one.
+	 */
+	sv->env.tty = !cs->multi && isatty(0) && tcgetpgrp(0) == getpgrp();
 	/*
 	 * PID 1 with a terminal but in a group it cannot see (unshare): lead
 	 * a group of its own in the foreground, as a container's init does,

@@ -13,10 +13,13 @@ IMG=process-supervisor:local
 IMG_SLIM=process-supervisor:slim
 PROBE_IMG=localhost/process-supervisor-context-probe:test
 CONF=/etc/init/example.conf
+# configs/multi, several services, in the scratch image.
+MULTI=/etc/init/multi
 # On every container the tests start, so teardown finds them all.
 LABEL=process-supervisor.test=containers
-# The Deployment's pod label (k8s/deployment.yaml).
+# The Deployments' pod labels (k8s/deployment.yaml, k8s/multi/deployment.yaml).
 APP_LABEL=app=process-supervisor
+MULTI_LABEL=app=process-supervisor-multi
 
 # fd 8 holds this file's lock (setup_file); podman must not pass it on to
 # conmon or a container, which would keep it after the tests.
@@ -112,28 +115,35 @@ image_files() {
 		sort -k3
 }
 
-# The pod of k8s/: played from `kubectl kustomize k8s`, its worker container
-# found by the Deployment's label (podman names the pod after the Deployment).
+# kube_play [DIR LABEL]: the pod of k8s/ (or of DIR, whose Deployment's
+# pods carry LABEL): played from `kubectl kustomize DIR`, its container
+# found by the label (podman names the pod after the Deployment).
 kube_play() {
+	local dir=${1:-$ROOT/k8s} label=${2:-$APP_LABEL}
 	KUBE_PLAYED=1
-	kubectl kustomize "$ROOT/k8s" >"$BATS_TEST_TMPDIR/k8s.yaml"
+	kubectl kustomize "$dir" >"$BATS_TEST_TMPDIR/k8s.yaml"
 	podman kube play - <"$BATS_TEST_TMPDIR/k8s.yaml" >"$BATS_TEST_TMPDIR/play.out" 2>&1 ||
 		{ cat "$BATS_TEST_TMPDIR/play.out"; return 1; }
-	POD=$(podman pod ps -q --filter "label=$APP_LABEL")
-	C=$(podman ps -q --filter "label=$APP_LABEL")
+	POD=$(podman pod ps -q --filter "label=$label")
+	C=$(podman ps -q --filter "label=$label")
 	[ -n "$POD" ] && [ -n "$C" ]
 }
 
+# The pods of both Deployments, and their ConfigMaps' volumes.
 kube_cleanup() {
-	local pods vols
-	mapfile -t pods < <(podman pod ps -q --filter "label=$APP_LABEL" 2>/dev/null)
-	if ((${#pods[@]})); then
-		podman pod kill "${pods[@]}" >/dev/null 2>&1 || true
-		podman pod rm -f "${pods[@]}" >/dev/null 2>&1 || true
-	fi
+	local pods vols label name
+	for label in "$APP_LABEL" "$MULTI_LABEL"; do
+		mapfile -t pods < <(podman pod ps -q --filter "label=$label" 2>/dev/null)
+		if ((${#pods[@]})); then
+			podman pod kill "${pods[@]}" >/dev/null 2>&1 || true
+			podman pod rm -f "${pods[@]}" >/dev/null 2>&1 || true
+		fi
+	done
 	# The ConfigMap's volume outlives `kube down` (podman 4).
-	mapfile -t vols < <(podman volume ls -q --filter name=process-supervisor-config 2>/dev/null)
-	((${#vols[@]} == 0)) || podman volume rm -f "${vols[@]}" >/dev/null 2>&1 || true
+	for name in process-supervisor-config process-supervisor-multi-config; do
+		mapfile -t vols < <(podman volume ls -q --filter "name=$name" 2>/dev/null)
+		((${#vols[@]} == 0)) || podman volume rm -f "${vols[@]}" >/dev/null 2>&1 || true
+	done
 }
 
 # yaml_int KEY: the first "KEY: N" of the rendered manifests.
@@ -177,12 +187,13 @@ podman_at_least() {
 	# The probe does see the context...
 	grep -qx 'ctx/Makefile' "$BATS_TEST_TMPDIR/context"
 	grep -qx 'ctx/init/main.c' "$BATS_TEST_TMPDIR/context"
+	grep -qx 'ctx/configs/multi/web.conf' "$BATS_TEST_TMPDIR/context"
 	# ...but not what .dockerignore leaves out.
 	run grep -E '^ctx/(build|\.git|tests)(/|$)' "$BATS_TEST_TMPDIR/context"
 	assert_failure
 }
 
-@test "the scratch image holds only init, the worker, the config and the writable directories" {
+@test "the scratch image holds only init, the worker, the configs and the writable directories" {
 	needs_images
 	run image_files "$IMG"
 	assert_success
@@ -190,9 +201,15 @@ podman_at_least() {
 	drwxr-xr-x 0/0 etc/
 	drwxr-xr-x 0/0 etc/init/
 	-rw-r--r-- 0/0 etc/init/example.conf
+	drwxr-xr-x 0/0 etc/init/multi/
+	-rw-r--r-- 0/0 etc/init/multi/init.conf
+	-rw-r--r-- 0/0 etc/init/multi/prepare.conf
+	-rw-r--r-- 0/0 etc/init/multi/web.conf
+	-rw-r--r-- 0/0 etc/init/multi/worker.conf
 	-rwxr-xr-x 0/0 init
 	drwxr-xr-x 0/0 run/
 	drwxr-xr-x 65532/65532 run/init/
+	drwxrwxrwt 0/0 tmp/
 	drwxr-xr-x 0/0 var/
 	drwxr-xr-x 0/0 var/log/
 	drwxr-xr-x 65532/65532 var/log/app/
@@ -546,6 +563,133 @@ healthcheck_cycle() {
 	assert_line --regexp ' event=exiting status=0( |$)'
 }
 
+# ------------------------------------------ several services (configs/multi)
+
+# in_order CONTAINER "SERVICE EVENT"...: the container's first events of
+# each of these kinds came in this order.
+in_order() {
+	local c=$1 prev=0 e n
+	shift
+	err_of "$c" | sed -n 's/^ts=[^ ]* level=[a-z]* name=\([^ ]*\) event=\([a-z_]*\).*/\1 \2/p' \
+		>"$BATS_TEST_TMPDIR/events"
+	for e; do
+		n=$(grep -nx -- "$e" "$BATS_TEST_TMPDIR/events" | head -n 1 | cut -d: -f1)
+		if [ -z "$n" ] || [ "$n" -le "$prev" ]; then
+			echo "in_order: \"$e\" missing or out of order:" >&2
+			cat "$BATS_TEST_TMPDIR/events" >&2
+			return 1
+		fi
+		prev=$n
+	done
+}
+
+# multi_up NAME [PODMAN-RUN-ARGS...]: a container running configs/multi,
+# once its worker has beaten.
+multi_up() {
+	local name=$1
+	shift
+	run_ctr "$name" "$@" "$IMG" start "$MULTI"
+	wait_until 30 logs_have "$C" '^worker | worker: heartbeat 1 '
+}
+
+@test "the scratch image carries configs/multi at /etc/init/multi, valid, its programs found through PATH" {
+	needs_images
+	run podman image inspect -f '{{json .Config.Env}}' "$IMG"
+	assert_output '["PATH=/"]'
+	run podman run --rm --label "$LABEL" "$IMG" check "$MULTI"
+	assert_success
+	assert_line '# init (/etc/init/multi/init.conf)'
+	assert_line 'NAME=multi'
+	assert_line "COMMAND='worker --http 8080 --ready-fd 3'"
+	# The image's files are configs/multi's *.conf, as they are.
+	C=pst-mfiles-$$
+	podman create --name "$C" --label "$LABEL" "$IMG" >/dev/null
+	podman cp "$C:$MULTI" "$BATS_TEST_TMPDIR/multi"
+	mkdir "$BATS_TEST_TMPDIR/want"
+	cp "$ROOT"/configs/multi/*.conf "$BATS_TEST_TMPDIR/want"
+	diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/multi"
+}
+
+@test "start /etc/init/multi: prepare done, then web ready, then worker started, all below PID 1 as UID 65532" {
+	needs_images
+	multi_up multi
+	in_order "$C" "multi started" "prepare child_started" "prepare child_exited" \
+		"web child_started" "web ready" "worker child_started"
+	run err_of "$C"
+	assert_line --regexp ' name=multi event=started .*pid=1 role=pid1 config=/etc/init/multi/init.conf services=3 '
+	assert_line --regexp ' name=prepare event=child_exited .* code=0 status=0 .*reason=exit$'
+	run out_of "$C"
+	assert_line 'prepare | worker: created /tmp/multi/data'
+	assert_line 'prepare | worker: prepared /tmp/multi/data'
+	assert_line 'web | worker: listening on port 8080'
+	run podman top "$C" pid user args
+	assert_line --regexp '^1 +65532 +/init start /etc/init/multi *$'
+	assert_line --regexp '^[0-9]+ +65532 +worker --http 8080 --ready-fd 3 *$'
+	assert_line --regexp '^[0-9]+ +65532 +worker *$'
+}
+
+@test "podman exec /init status /etc/init/multi: every service running and ready, or done (table, --json); health through --health-cmd" {
+	needs_images
+	# The image's HEALTHCHECK asks about example.conf: name the directory.
+	multi_up mstatus --health-cmd '["/init", "health", "/etc/init/multi"]'
+	wait_until 30 podman exec "$C" /init status "$MULTI"
+	run podman exec "$C" /init status "$MULTI"
+	assert_success
+	assert_line --regexp '^supervisor: +multi, pid 1, up [0-9]+s, running$'
+	assert_line --regexp '^prepare +done +yes +- +- +0 +code 0 \(exit\) '
+	assert_line --regexp '^web +running +yes +[0-9]+ '
+	assert_line --regexp '^worker +running +yes +[0-9]+ '
+	run podman exec "$C" /init status "$MULTI" --json
+	assert_success
+	run jq -r '"\(.name) \(.state) \(.supervisor_pid)", (.services[] | "\(.name) \(.state) \(.ready) \(.restarts)")' <<<"$output"
+	assert_output "$(printf '%s\n' 'multi running 1' 'prepare done true 0' 'web running true 0' \
+		'worker running true 0')"
+	run podman exec "$C" /init status "$MULTI" web
+	assert_success
+	# web's own check (HEALTH_HTTP), through init health and the engine.
+	wait_until 30 podman exec "$C" /init health "$MULTI"
+	run podman exec "$C" /init health "$MULTI"
+	assert_line --regexp '^web: healthy \(HTTP 200, [0-9]+s ago\)$'
+	run podman healthcheck run "$C"
+	assert_success
+	[ "$(health_of "$C")" = healthy ]
+}
+
+@test "podman stop: init stops worker, then web, each cleanly and within its budget; the container exits 0" {
+	needs_images
+	multi_up mstop
+	podman stop -t 40 "$C" >/dev/null
+	[ "$(exit_code_of "$C")" = 0 ]
+	in_order "$C" "multi stopping" "worker signal_forwarded" "worker child_exited" \
+		"web signal_forwarded" "web child_exited" "multi exiting"
+	run err_of "$C"
+	# 10 (worker) + 10 (web) + 5 (prepare) s: init.conf's figure.
+	assert_line --regexp ' name=multi event=stopping signal=TERM delay_ms=0 timeout_ms=25000$'
+	assert_line --regexp ' name=worker event=signal_forwarded signal=TERM .*reason=stop$'
+	assert_line --regexp ' name=worker event=child_exited .*status=0 .*reason=stopped$'
+	assert_line --regexp ' name=web event=child_exited .*status=0 .*reason=stopped$'
+	assert_line --regexp ' name=multi event=exiting status=0( |$)'
+	refute_line --partial 'stop_escalated'
+	run out_of "$C"
+	assert_line 'worker | worker: shutting down (signal TERM)'
+	assert_line 'web | worker: shutting down (signal TERM)'
+}
+
+@test "a critical service down for good ends the container with its status: the worker's crash (3), RESTART_POLICY=never" {
+	needs_images
+	run podman run --rm --label "$LABEL" -e INIT_WORKER_ENV_WORKER_CRASH_AFTER=1 \
+		-e INIT_WORKER_RESTART_POLICY=never "$IMG" start "$MULTI"
+	assert_failure 3
+	assert_line 'worker | worker: crashing'
+	assert_line --regexp ' name=worker event=child_exited .*code=3 status=3 .*reason=exit$'
+	assert_line --regexp ' name=worker event=critical_down status=3$'
+	# The rest stops cleanly; the override reached worker alone.
+	assert_line --regexp ' name=web event=child_exited .*status=0 .*reason=stopped$'
+	assert_line 'web | worker: shutting down (signal TERM)'
+	assert_line --regexp ' name=multi event=exiting status=3( |$)'
+	refute_line --partial 'web | worker: crashing'
+}
+
 # ------------------------------------------------------------- Kubernetes
 
 @test "kubectl kustomize k8s renders the Deployment with its generated ConfigMap" {
@@ -671,4 +815,103 @@ healthcheck_cycle() {
 	assert_success
 	assert_line --regexp ' event=started .*config=/etc/init/example.conf'
 	assert_line --regexp ' event=exiting status=0( |$)'
+}
+
+@test "kubectl kustomize k8s/multi renders the Deployment with a ConfigMap of configs/multi's files" {
+	run --separate-stderr kubectl kustomize "$ROOT/k8s/multi"
+	assert_success
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/k8s.yaml"
+	local cm f files
+	cm=$(awk '/^kind: ConfigMap/ { c = 1 } c && /^  name: / { print $2; exit }' \
+		"$BATS_TEST_TMPDIR/k8s.yaml")
+	[[ $cm == process-supervisor-multi-config-?* ]]
+	assert_line "          name: $cm"
+	# Its data: every *.conf of configs/multi, as it is, and nothing else.
+	files=("$ROOT"/configs/multi/*.conf)
+	[ "$(grep -c '^  [^ ]*: |' "$BATS_TEST_TMPDIR/k8s.yaml")" -eq "${#files[@]}" ]
+	for f in "${files[@]}"; do
+		awk -v k="  ${f##*/}: |" '$0 == k { b = 1; next }
+		    b && /^(    |$)/ { print substr($0, 5); next } b { exit }' \
+			"$BATS_TEST_TMPDIR/k8s.yaml" | diff - "$f"
+	done
+	assert_line 'kind: Deployment'
+	assert_line '        image: process-supervisor:local'
+	assert_line '        imagePullPolicy: IfNotPresent'
+	run awk '/^      - args:/,/^        command:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output "$(printf '      - args:\n        - start\n        - /etc/init/multi\n        command:')"
+	# Ready while all are up and ready (status), alive while web is healthy.
+	run awk '/readinessProbe:/,/failureThreshold:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output --partial "$(printf '            command:\n            - /init\n            - status\n            - /etc/init/multi\n')"
+	run awk '/livenessProbe:/,/failureThreshold:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output --partial "$(printf '            command:\n            - /init\n            - health\n            - /etc/init/multi\n            - web\n')"
+	# /tmp (PID_DIR, prepare's directory) is an emptyDir.
+	run awk '/^        volumeMounts:/,/^      securityContext:/' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_line '        - mountPath: /tmp'
+	run awk '/^      volumes:/,0' "$BATS_TEST_TMPDIR/k8s.yaml"
+	assert_output --partial "$(printf '      - emptyDir:\n          sizeLimit: 16Mi\n        name: tmp')"
+}
+
+@test "the k8s/multi pod: read-only root, /tmp writable, as non-root; services up in order; its probe commands succeed" {
+	needs_images
+	kube_play "$ROOT/k8s/multi" "$MULTI_LABEL"
+	wait_until 30 logs_have "$C" '^worker | worker: heartbeat 1 '
+	in_order "$C" "prepare child_exited" "web child_started" "web ready" "worker child_started"
+	run podman inspect -f '{{range .Mounts}}{{.Destination}} {{.RW}}{{"\n"}}{{end}}' "$C"
+	assert_line '/tmp true'
+	assert_line "$MULTI false"
+	local hostpid probe kind
+	hostpid=$(podman inspect -f '{{.State.Pid}}' "$C")
+	run grep -E '^(Uid|NSpid):' "/proc/$hostpid/status"
+	assert_line --regexp '^Uid:[[:space:]]+65532[[:space:]]+65532[[:space:]]+65532[[:space:]]+65532$'
+	assert_line --regexp "^NSpid:[[:space:]]+${hostpid}[[:space:]]+1$"
+	run awk '$5 == "/" { print $6 }' "/proc/$hostpid/mountinfo"
+	assert_output --regexp '^ro(,|$)'
+	# The probes' commands, as the manifest gives them.
+	for kind in readinessProbe livenessProbe; do
+		probe=$(awk "/$kind:/ { p = 1 } p && /^ +- / { print \$2 } p && /failureThreshold:/ { exit }" \
+			"$BATS_TEST_TMPDIR/k8s.yaml" | tr '\n' ' ')
+		# shellcheck disable=SC2086
+		wait_until 60 podman exec "$C" $probe
+	done
+	run podman exec "$C" /init status "$MULTI"
+	assert_success
+	assert_line --regexp '^worker +running +yes '
+	run podman exec "$C" /init health "$MULTI" web
+	assert_success
+	assert_output --regexp '^web: healthy \(HTTP 200, [0-9]+s ago\)$'
+}
+
+@test "deleting the k8s/multi pod stops worker, then web, within terminationGracePeriodSeconds" {
+	needs_images
+	kube_play "$ROOT/k8s/multi" "$MULTI_LABEL"
+	wait_until 30 logs_have "$C" '^worker | worker: heartbeat 1 '
+	# Follow the log file itself: kube down removes the container and its
+	# log, and `podman logs -f` may end before the last lines.
+	local logfile grace delay budget
+	logfile=$(podman inspect -f '{{.HostConfig.LogConfig.Path}}' "$C")
+	tail -n +1 -f "$logfile" >"$BATS_TEST_TMPDIR/pod.log" 2>/dev/null &
+	TAIL_PID=$!
+	grace=$(yaml_int terminationGracePeriodSeconds)
+	# Before podman 5.1, kube down sends SIGKILL right after SIGTERM
+	# (containers/podman#22397): stop the pod first, as the kubelet does.
+	podman_at_least 5.1 || podman pod stop -t "$grace" "$POD" >/dev/null
+	podman kube down - <"$BATS_TEST_TMPDIR/k8s.yaml" >/dev/null 2>&1
+	wait_until 30 file_has "$BATS_TEST_TMPDIR/pod.log" 'event=exiting'
+	kill "$TAIL_PID"
+	TAIL_PID=""
+	run cat "$BATS_TEST_TMPDIR/pod.log"
+	assert_line --regexp 'stdout F worker \| worker: shutting down \(signal TERM\)$'
+	assert_line --regexp 'stdout F web \| worker: shutting down \(signal TERM\)$'
+	assert_line --regexp 'stderr F .* event=exiting status=0( |$)'
+	refute_line --partial 'stop_escalated'
+	# Reverse order: worker gone before web is asked.
+	[ "$(grep -n 'name=worker event=child_exited' "$BATS_TEST_TMPDIR/pod.log" | cut -d: -f1)" -lt \
+		"$(grep -n 'name=web event=signal_forwarded' "$BATS_TEST_TMPDIR/pod.log" | cut -d: -f1)" ]
+	# init's whole stop (STOP_DELAY, then its budget) fits the grace period.
+	delay=$(sed -n 's/.* event=stopping .*delay_ms=\([0-9]*\) .*/\1/p' "$BATS_TEST_TMPDIR/pod.log")
+	budget=$(sed -n 's/.* event=stopping .*timeout_ms=\([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/pod.log")
+	[ $(((delay + budget) / 1000 + 5)) -le "$grace" ]
+	run podman pod ps -q --filter "label=$MULTI_LABEL"
+	assert_output ''
 }

@@ -296,3 +296,153 @@ assert [s["ready"] for s in d["services"]] == [False, True], d' "$output"
 	assert_line one
 	assert_line two
 }
+
+# --------------------------------------------------------- the demo worker
+
+# ns_init [--multi]: $T/ns-init, a launcher that runs init in a network
+# namespace of its own with loopback up (port 8080 is free there), and with
+# --multi in a mount namespace where /tmp/multi is $T/multi, so
+# configs/multi runs as it is (PID_DIR and data in /tmp/multi) beside
+# anything else, `make run-multi` included.
+ns_init() {
+	local dir=""
+	if [ "${1:-}" = --multi ]; then
+		dir=$T/multi
+		# The mount point: what `make run-multi` would make anyway.
+		mkdir -p "$dir" /tmp/multi
+	fi
+	cat >"$T/ns-init" <<-EOF2
+	#!/bin/sh
+	exec unshare --net --mount /bin/sh -c '
+	    [ -z "\$0" ] || mount --bind "\$0" /tmp/multi || exit 1
+	    ip link set lo up && exec "\$@"' "$dir" "$INIT" "\$@"
+	EOF2
+	chmod +x "$T/ns-init"
+}
+
+@test "the demo workers (C and Python): --prepare makes a directory and its parents and says so" {
+	local w
+	for w in "$WORKER" "python3 $ROOT/examples/worker.py"; do
+		rm -rf "$T/p"
+		run $w --prepare "$T/p/a/b"
+		assert_success
+		assert_output "$(printf 'worker: %s\n' "created $T/p" "created $T/p/a" \
+			"created $T/p/a/b" "prepared $T/p/a/b")"
+		run $w --prepare "$T/p/a/b"
+		assert_success
+		assert_output "worker: prepared $T/p/a/b"
+		: >"$T/p/file"
+		run $w --prepare "$T/p/file/c"
+		assert_failure 1
+		assert_output "worker: cannot create $T/p/file/c: Not a directory"
+		WORKER_PREPARE=$T/p/e run $w
+		assert_success
+		assert_line "worker: prepared $T/p/e"
+	done
+}
+
+@test "the demo workers (C and Python): --ready-fd says ready once listening, so what comes AFTER can connect" {
+	local w
+	ns_init
+	for w in "$WORKER" "python3 $ROOT/examples/worker.py"; do
+		# start_init's own truncation comes after a fork: the last
+		# round's events must be gone before the wait below.
+		: >"$T/out"
+		: >"$T/err"
+		svc web "COMMAND='$w --http 8080 --ready-fd 3'" READY_FD=3
+		# Started the moment web is ready: a refused connection fails it.
+		svc probe "COMMAND=\"bash -c 'echo >/dev/tcp/127.0.0.1/8080 && echo connected'\"" \
+			TYPE=oneshot AFTER=web
+		INIT_LOG_LEVEL=info INIT=$T/ns-init start_init start "$D"
+		wait_until 20 file_has "$T/err" "name=probe event=child_exited"
+		grep -q 'name=probe event=child_exited .* code=0 ' "$T/err"
+		grep -qx connected "$T/out"
+		kill -s TERM "$INIT_PID"
+		wait_init 30
+		[ "$STATUS" -eq 0 ]
+	done
+	run $w --ready-fd 2
+	assert_failure 2
+	assert_line "worker: bad value for --ready-fd: '2'"
+}
+
+# ------------------------------------------------- configs/multi, the example
+
+@test "configs/multi passes init check; services in start order: prepare, web, worker" {
+	run "$INIT" check "$ROOT/configs/multi"
+	assert_success
+	assert_line "NAME=multi"
+	run grep '^# ' <<<"$output"
+	assert_output "$(printf '# %s (%s)\n' init "$ROOT/configs/multi/init.conf" \
+		prepare "$ROOT/configs/multi/prepare.conf" web "$ROOT/configs/multi/web.conf" \
+		worker "$ROOT/configs/multi/worker.conf")"
+}
+
+@test "configs/multi loads through the symlinks of a Kubernetes ConfigMap volume" {
+	# The kubelet's layout: web.conf -> ..data/web.conf, ..data -> ..<ts>
+	local d=$T/multi ts=..2026_01_01_00_00_00.000000001 f
+	mkdir -p "$d/$ts"
+	cp "$ROOT"/configs/multi/*.conf "$d/$ts/"
+	ln -s "$ts" "$d/..data"
+	for f in "$ROOT"/configs/multi/*.conf; do
+		ln -s "..data/${f##*/}" "$d/${f##*/}"
+	done
+	run "$INIT" check "$d"
+	assert_success
+	run grep '^# ' <<<"$output"
+	assert_output "$(printf '# %s (%s)\n' init "$d/init.conf" prepare "$d/prepare.conf" \
+		web "$d/web.conf" worker "$d/worker.conf")"
+}
+
+@test "configs/multi as make run-multi runs it: prepare done, web ready, worker started; TERM stops worker, then web" {
+	# make run-multi: worker found through PATH, init start configs/multi.
+	run make -s -n --no-print-directory -C "$ROOT" run-multi
+	assert_line --regexp '^PATH="[^"]*/build:\$PATH" build/init start configs/multi$'
+	ns_init --multi
+	PATH=$(dirname "$WORKER"):$PATH INIT=$T/ns-init start_init start "$ROOT/configs/multi"
+	wait_until 20 file_has "$T/err" "name=worker event=child_started"
+	[ -d "$T/multi/data" ]
+	assert_equal "$(grep '^prepare | ' "$T/out")" "$(printf 'prepare | worker: %s\n' \
+		'created /tmp/multi/data' 'prepared /tmp/multi/data')"
+	grep -q 'name=prepare event=child_exited .* code=0 status=0 ' "$T/err"
+	before prepare child_exited web child_started
+	# web is ready once its worker listens and says so on fd 3.
+	grep -q '^web | worker: listening on port 8080$' "$T/out"
+	before web ready worker child_started
+	# All up and ready: status exits 0; prepare is done.
+	export INIT_PID_DIR=$T/multi/run
+	wait_until 20 "$INIT" status "$ROOT/configs/multi"
+	run "$INIT" status "$ROOT/configs/multi"
+	assert_output --regexp 'prepare +done +yes'
+	assert_output --regexp 'web +running +yes'
+	assert_output --regexp 'worker +running +yes'
+	wait_until 20 file_has "$T/out" '^worker | worker: heartbeat 1 '
+	kill -s TERM "$INIT_PID"
+	wait_init 40
+	[ "$STATUS" -eq 0 ]
+	# The budget init.conf's comment gives: 10 + 10 + 5 s.
+	grep -q 'name=multi event=stopping signal=TERM delay_ms=0 timeout_ms=25000$' "$T/err"
+	grep -q 'name=worker event=signal_forwarded signal=TERM .*reason=stop$' "$T/err"
+	grep -q 'name=web event=signal_forwarded signal=TERM .*reason=stop$' "$T/err"
+	before worker child_exited web signal_forwarded
+	grep -q '^worker | worker: shutting down (signal TERM)$' "$T/out"
+	grep -q '^web | worker: shutting down (signal TERM)$' "$T/out"
+	run ! grep -q stop_escalated "$T/err"
+}
+
+# ---------------------------------------------------------------- terminals
+
+@test "in a terminal, Ctrl-C stops several services in reverse order, as SIGINT would; lines keep LOG_PREFIX" {
+	svc 10-db "COMMAND='$WORKER --interval 200'" LOG_PREFIX=yes
+	svc 20-web "COMMAND='$WORKER --interval 200'" AFTER=10-db LOG_PREFIX=yes
+	INIT_LOG_LEVEL=info run python3 "$BATS_TEST_DIRNAME/pty_run.py" 30 \
+		'wait:20-web | worker: heartbeat 2 ' send:'\x03' -- "$INIT" start "$D"
+	assert_success
+	assert_output --partial "EXIT 0"
+	tr -d '\r' <<<"$output" >"$T/err"
+	grep -q 'name=svc event=stopping signal=INT ' "$T/err"
+	grep -qx '20-web | worker: shutting down (signal INT)' "$T/err"
+	grep -qx '10-db | worker: shutting down (signal INT)' "$T/err"
+	before 20-web child_exited 10-db signal_forwarded
+	run ! grep -q critical_down "$T/err"
+}

@@ -18,7 +18,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -156,9 +155,8 @@ static void
 problem(struct ctx *x, int line, const char *f, ...)
 {
 	char buf[CONF_LINE_MAX];
-	size_t n = 0;
+	size_t n = 0, r;
 	va_list ap;
-	int r;
 
 	x->errors++;
 	if (++total_errors > CONF_ERR_MAX)
@@ -168,10 +166,10 @@ problem(struct ctx *x, int line, const char *f, ...)
 	else if (x->file != NULL)
 		n = fmt(buf, sizeof(buf), "%s: ", x->file);
 	va_start(ap, f);
-	r = vsnprintf(buf + n, sizeof(buf) - n, f, ap);
+	r = vfmt(buf + n, sizeof(buf) - n, f, ap);
 	va_end(ap);
 	/* A message too long for the buffer is cut, never overrun. */
-	n = r < 0 ? n : (size_t)r >= sizeof(buf) - n ? sizeof(buf) - 2 : n + (size_t)r;
+	n = r >= sizeof(buf) - n ? sizeof(buf) - 2 : n + r;
 	buf[n++] = '\n';
 	write_all(2, buf, n);
 	if (total_errors == CONF_ERR_MAX)

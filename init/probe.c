@@ -10,7 +10,6 @@
 #include <sys/syscall.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -298,17 +297,15 @@ result(int fd, int healthy, const char *f, ...)
 {
 	char line[PROBE_LINE_MAX];
 	va_list ap;
-	int n;
+	size_t n;
 
 	va_start(ap, f);
-	n = vsnprintf(line, sizeof(line) - 1, f, ap);
+	n = vfmt(line, sizeof(line) - 1, f, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n > sizeof(line) - 2)
+	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	write_all(fd, line, (size_t)n);
+	write_all(fd, line, n);
 	_exit(healthy ? 0 : 1);
 }
 

@@ -342,19 +342,19 @@ static void __attribute__((format(printf, 2, 3)))
 put(struct out *o, const char *f, ...)
 {
 	va_list ap;
-	int r;
+	size_t r;
 
 	if (o->cut)
 		return;
 	va_start(ap, f);
-	r = vsnprintf(o->buf + o->len, o->size - o->len, f, ap);
+	r = vfmt(o->buf + o->len, o->size - o->len, f, ap);
 	va_end(ap);
-	if (r < 0 || (size_t)r >= o->size - o->len) {
+	if (r >= o->size - o->len) {
 		o->cut = 1;
 		o->buf[o->len] = '\0';
 		return;
 	}
-	o->len += (size_t)r;
+	o->len += r;
 }
 
 static const char *

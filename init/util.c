@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,7 +22,7 @@ vmsg(int with_errno, const char *f, va_list ap)
 	int e = errno;
 
 	n = fmt(buf, sizeof(buf), "init: ");
-	n += (size_t)vsnprintf(buf + n, sizeof(buf) - n, f, ap);
+	n += vfmt(buf + n, sizeof(buf) - n, f, ap);
 	if (n >= sizeof(buf) - 1)
 		n = sizeof(buf) - 2;
 	if (with_errno)
@@ -275,22 +274,134 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Only what init's messages use, so that no printf of libc is linked: its
+ * floating point alone is 10 KB, and on aarch64 it brings 13 KB more of
+ * libgcc's 128-bit soft-float.
+ */
+size_t
+vfmt(char *buf, size_t size, const char *f, va_list ap)
+{
+	char num[24], *d;
+	const char *s;
+	unsigned long long u;
+	size_t n = 0, len;
+	long long v;
+	int left, zero, width, prec, lng, neg, pad, base;
+	char c;
+
+#define OUT(ch)	do { if (n + 1 < size) buf[n] = (ch); n++; } while (0)
+	for (; *f != '\0'; f++) {
+		if (*f != '%') {
+			OUT(*f);
+			continue;
+		}
+		left = zero = width = lng = neg = 0;
+		prec = -1;
+		for (f++; *f == '-' || *f == '0'; f++)
+			if (*f == '-')
+				left = 1;
+			else
+				zero = 1;
+		if (*f == '*') {
+			width = va_arg(ap, int);
+			if (width < 0) {
+				left = 1;
+				width = -width;
+			}
+			f++;
+		}
+		for (; *f >= '0' && *f <= '9'; f++)
+			width = width * 10 + (*f - '0');
+		if (*f == '.') {
+			prec = 0;
+			if (*++f == '*') {
+				prec = va_arg(ap, int);
+				f++;
+			}
+			for (; *f >= '0' && *f <= '9'; f++)
+				prec = prec * 10 + (*f - '0');
+		}
+		/* z is l: size_t is an unsigned long on Linux. */
+		for (; *f == 'l' || *f == 'z'; f++)
+			lng++;
+		c = *f;
+		if (c == '\0')
+			break;
+		s = num;
+		len = 1;
+		u = 0;
+		switch (c) {
+		case 'd':
+		case 'i':
+			v = lng == 0 ? va_arg(ap, int) : lng == 1 ?
+			    va_arg(ap, long) : va_arg(ap, long long);
+			neg = v < 0;
+			u = neg ? 0 - (unsigned long long)v : (unsigned long long)v;
+			break;
+		case 'u':
+		case 'x':
+			u = lng == 0 ? va_arg(ap, unsigned) : lng == 1 ?
+			    va_arg(ap, unsigned long) :
+			    va_arg(ap, unsigned long long);
+			break;
+		case 'c':
+			num[0] = (char)va_arg(ap, int);
+			break;
+		case 's':
+			s = va_arg(ap, const char *);
+			if (s == NULL)
+				s = "(null)";
+			len = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
+			break;
+		default:
+			/* %%, and anything the compiler's check let through. */
+			OUT(c);
+			continue;
+		}
+		if (c != 'c' && c != 's') {
+			base = c == 'x' ? 16 : 10;
+			d = num + sizeof(num);
+			do {
+				*--d = "0123456789abcdef"[u % (unsigned)base];
+				u /= (unsigned)base;
+			} while (u != 0);
+			s = d;
+			len = (size_t)(num + sizeof(num) - d);
+		} else
+			zero = 0;
+		pad = width - (int)len - neg;
+		if (left)
+			zero = 0;
+		for (; !left && !zero && pad > 0; pad--)
+			OUT(' ');
+		if (neg)
+			OUT('-');
+		for (; zero && pad > 0; pad--)
+			OUT('0');
+		for (; len > 0; len--)
+			OUT(*s++);
+		for (; pad > 0; pad--)
+			OUT(' ');
+	}
+#undef OUT
+	if (size > 0)
+		buf[n < size ? n : size - 1] = '\0';
+	return n;
+}
+
 size_t
 fmt(char *buf, size_t size, const char *f, ...)
 {
 	va_list ap;
-	int n;
+	size_t n;
 
 	if (size == 0)
 		return 0;
 	va_start(ap, f);
-	n = vsnprintf(buf, size, f, ap);
+	n = vfmt(buf, size, f, ap);
 	va_end(ap);
-	if (n < 0) {
-		buf[0] = '\0';
-		return 0;
-	}
-	return (size_t)n < size ? (size_t)n : size - 1;
+	return n < size ? n : size - 1;
 }
 
 void
@@ -298,12 +409,11 @@ say(const char *f, ...)
 {
 	char buf[4096];
 	va_list ap;
-	int n;
+	size_t n;
 
 	va_start(ap, f);
-	n = vsnprintf(buf, sizeof(buf), f, ap);
+	n = vfmt(buf, sizeof(buf), f, ap);
 	va_end(ap);
 	if (n > 0)
-		write_all(1, buf, (size_t)n < sizeof(buf) ? (size_t)n :
-		    sizeof(buf) - 1);
+		write_all(1, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 }

@@ -2,6 +2,7 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -50,6 +51,14 @@ int	write_all(int, const void *, size_t);
 
 /* printf to stdout (a client's output); lines longer than 4 KiB are cut. */
 void	say(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * vsnprintf for what init uses: flags '-' and '0', a width and a precision
+ * (digits or '*'; the precision only cuts %s), lengths l, ll and z, and
+ * %d %i %u %x %c %s %%; a NULL %s is "(null)".  Returns the whole length,
+ * as vsnprintf does; SIZE 0 stores nothing.
+ */
+size_t	vfmt(char *, size_t, const char *, va_list)
+	    __attribute__((format(printf, 3, 0)));
 /* snprintf that never overflows and returns the length actually stored. */
 size_t	fmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
 

@@ -1,6 +1,24 @@
 /* util.c: checked number and seconds parsing, bounded formatting. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+
 #include "unit.h"
 #include "util.h"
+
+/* vfmt() called as a printf-like function. */
+static size_t __attribute__((format(printf, 3, 4)))
+vfmt_of(char *buf, size_t size, const char *f, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, f);
+	n = vfmt(buf, size, f, ap);
+	va_end(ap);
+	return n;
+}
 
 static void
 numbers(void)
@@ -56,9 +74,112 @@ bounded_fmt(void)
 	CHECK_INT(fmt(buf, 0, "%s", "x"), 0);
 }
 
+/*
+ * vfmt() and libc's vsnprintf() on the same arguments, into a buffer of
+ * SIZE bytes: the same return value, and the same bytes, the NUL included;
+ * nothing past it is touched.
+ */
+static void __attribute__((format(printf, 4, 5)))
+same(const char *file, int line, size_t size, const char *f, ...)
+{
+	char ours[200], libc[200];
+	va_list ap, ap2;
+	size_t n;
+	int r;
+
+	memset(ours, '#', sizeof(ours));
+	memset(libc, '#', sizeof(libc));
+	va_start(ap, f);
+	va_copy(ap2, ap);
+	n = vfmt(ours, size, f, ap);
+	r = vsnprintf(libc, size, f, ap2);
+	va_end(ap2);
+	va_end(ap);
+	if (r < 0 || n != (size_t)r)
+		unit_fail(file, line, "\"%s\" (size %zu): vfmt says %zu, "
+		    "vsnprintf %d", f, size, n, r);
+	else if (memcmp(ours, libc, sizeof(ours)) != 0)
+		unit_fail(file, line, "\"%s\" (size %zu): \"%.*s\", libc "
+		    "\"%.*s\"", f, size, (int)(r < (int)size ? r : (int)size),
+		    ours, (int)(r < (int)size ? r : (int)size), libc);
+}
+
+#define SAME(...)	same(__FILE__, __LINE__, 100, __VA_ARGS__)
+
+static void
+vfmt_specs(void)
+{
+	SAME("plain text, no conversion");
+	SAME("%s|%s|%s", "abc", "", "a longer string, with spaces");
+	SAME("%.*s|%.*s|%.*s", 3, "abcdef", 0, "abc", 10, "ab");
+	SAME("%-16s|%16s|%-5s|%5s|%-3s", "left", "right", "x", "y", "toolong");
+	SAME("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5s %7s %-10s %s",
+	    "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEALTH", "LAST",
+	    "CPU%", "RSS", "MEM", "end");
+	SAME("%*d|%-*d|%*s|%.*s", 6, 42, 6, 42, -6, "neg", -1, "negprec");
+	SAME("%d %d %d %d %d", 0, 1, -1, INT_MAX, INT_MIN);
+	SAME("%i %i", 12345, -12345);
+	SAME("%u %u %u", 0U, 7U, UINT_MAX);
+	SAME("%ld %ld %ld", 0L, LONG_MAX, LONG_MIN);
+	SAME("%lu %lu", 0UL, ULONG_MAX);
+	SAME("%lld %lld %lld %lld", 0LL, -1LL, LLONG_MAX, LLONG_MIN);
+	SAME("%llu %llu", 0ULL, ULLONG_MAX);
+	SAME("%zu %zu %zu", (size_t)0, (size_t)4096, SIZE_MAX);
+	SAME("%x %x %x %lx %llx", 0U, 0xdeadbeefU, UINT_MAX, 0xabcUL,
+	    ULLONG_MAX);
+	SAME("%02x %04x %02x %04x", 5U, 0x1fU, 0x123U, 0x12345U);
+	SAME("%02d %02d %02d %03d %04d", 5, 12, 123, 7, 2026);
+	SAME("%03lld %03lld %03lld %04lld", 7LL, 999LL, 1234LL, 1LL);
+	SAME("%05d %05d %03d %02d", -42, 42, -7, -5);
+	SAME("%5lld|%7lld|%-5d|%-5d|%5d", 12LL, -3456LL, 3, -3, 123456);
+	SAME("%c%c%c|%3c|%-3c|", 'a', 'Z', '\'', 'x', 'y');
+	SAME("%%|%d%%|100%%", 50);
+	SAME("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", 2026, 12, 1, 0, 5, 9, 7);
+	SAME("%lld.%03lld", 1234LL / 1000, 1234LL % 1000);
+	SAME("%s:%d: %s \"%s\" is out of range (%lld to %lld)", "a.conf", 7,
+	    "MAX_MEM_MB", "20O", 0LL, 16777216LL);
+}
+
+static void
+vfmt_cut(void)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 5, 8, 13, 21, 22, 23, 24 };
+	size_t i;
+
+	/* Cut anywhere: inside padding, a sign, digits, a string. */
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		same(__FILE__, __LINE__, sizes[i], "%5d|%-4s|%05d|%x", -12,
+		    "ab", -3, 0xbeefU);
+		same(__FILE__, __LINE__, sizes[i], "%s", "abcdefghijklmnopqrstu");
+		same(__FILE__, __LINE__, sizes[i], "%.*s%c%%", 7, "0123456789",
+		    'c');
+	}
+}
+
+static void
+vfmt_null(void)
+{
+	const char *volatile nul = NULL;
+	char buf[16];
+
+	/* As musl's printf, which init used before: "(null)", cut by a precision. */
+	CHECK_INT(fmt(buf, sizeof(buf), "%s", nul), 6);
+	CHECK_STR(buf, "(null)");
+	CHECK_INT(fmt(buf, sizeof(buf), "[%.*s]", 3, nul), 5);
+	CHECK_STR(buf, "[(nu]");
+	CHECK_INT(fmt(buf, sizeof(buf), "%-8s|", nul), 9);
+	CHECK_STR(buf, "(null)  |");
+	/* Too little room: the whole length, as vsnprintf says it. */
+	CHECK_INT(vfmt_of(buf, 4, "%s", "abcdef"), 6);
+	CHECK_STR(buf, "abc");
+}
+
 const struct unit util_units[] = {
 	{ "num_parse: whole numbers in range, every refusal named", numbers },
 	{ "secs_parse: seconds with up to 3 decimals as ms", seconds },
 	{ "fmt: never overflows, returns what it stored", bounded_fmt },
+	{ "vfmt: every conversion init uses, as vsnprintf prints it", vfmt_specs },
+	{ "vfmt: cut at any size, as vsnprintf cuts it", vfmt_cut },
+	{ "vfmt: a NULL %s is (null), as musl prints it", vfmt_null },
 	{ NULL, NULL },
 };

@@ -76,10 +76,45 @@ diex(int code, const char *f, ...)
 	exit(code);
 }
 
+/* libc's strtoll brings its generic scanner (2.5 KB) for base 10 alone. */
+long long
+num_scan(const char *s, const char **end)
+{
+	const char *p = s;
+	unsigned long long v = 0, lim, d;
+	int neg, over = 0;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	neg = *p == '-';
+	if (*p == '-' || *p == '+')
+		p++;
+	if (*p < '0' || *p > '9') {
+		if (end != NULL)
+			*end = s;
+		return 0;
+	}
+	lim = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		d = (unsigned long long)(*p - '0');
+		if (v > (lim - d) / 10)
+			over = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (end != NULL)
+		*end = p;
+	if (over) {
+		errno = ERANGE;
+		return neg ? LLONG_MIN : LLONG_MAX;
+	}
+	return neg && v > 0 ? -(long long)(v - 1) - 1 : (long long)v;
+}
+
 const char *
 num_parse(const char *s, long long min, long long max, long long *out)
 {
-	char *end;
+	const char *end;
 	long long v;
 
 	if (*s == '\0')
@@ -87,7 +122,7 @@ num_parse(const char *s, long long min, long long max, long long *out)
 	if (*s != '-' && (*s < '0' || *s > '9'))
 		return "is not a number";
 	errno = 0;
-	v = strtoll(s, &end, 10);
+	v = num_scan(s, &end);
 	if (*end != '\0')
 		return "is not a number";
 	if (errno == ERANGE || v < min || v > max)

@@ -16,6 +16,11 @@ void	die(int, const char *, ...) __attribute__((noreturn, format(printf, 2, 3)))
 /* warnx(), then exit with CODE. */
 void	diex(int, const char *, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
+/*
+ * The decimal number at S as strtoll(S, END, 10) reads it: blanks, a sign,
+ * digits; out of range, LLONG_MIN or LLONG_MAX and errno ERANGE.
+ */
+long long num_scan(const char *, const char **);
 /* Parse a whole decimal integer in [min, max]; NULL on success, else why not. */
 const char *num_parse(const char *, long long, long long, long long *);
 /* Parse seconds with up to 3 decimals into milliseconds; as num_parse. */

@@ -1,8 +1,10 @@
 /* util.c: checked number and seconds parsing, bounded formatting. */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "unit.h"
 #include "util.h"
@@ -37,6 +39,42 @@ numbers(void)
 	CHECK_STR(num_parse("99999999999999999999", 0, 100, &n),
 	    "is out of range");
 	CHECK_INT(n, -3);	/* untouched on failure */
+}
+
+/*
+ * num_scan() and libc's strtoll() read the same number, end and errno
+ * (POSIX lets strtoll set EINVAL when there is no number: no caller looks).
+ */
+static void
+scan(void)
+{
+	static const char *const in[] = { "", "0", "42", "-3", "+4", " 12",
+	    "\t\n\v\f\r -7x", "007", "-0", "-", "+", " -", "- 5", "0x10",
+	    "12 kB", "9223372036854775807", "9223372036854775808",
+	    "-9223372036854775808", "-9223372036854775809",
+	    "99999999999999999999999abc", "-99999999999999999999999",
+	    "18446744073709551615", "  4096 (comm) S 1" };
+	const char *end;
+	char *lend;
+	long long ours, libc;
+	int e1, e2;
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		errno = 0;
+		ours = num_scan(in[i], &end);
+		e1 = errno;
+		errno = 0;
+		libc = strtoll(in[i], &lend, 10);
+		e2 = errno;
+		if (ours != libc || end != lend ||
+		    (e1 != e2 && lend != in[i]))
+			unit_fail(__FILE__, __LINE__, "\"%s\": %lld, end +%d, "
+			    "errno %d; strtoll: %lld, end +%d, errno %d", in[i],
+			    ours, (int)(end - in[i]), e1, libc,
+			    (int)(lend - in[i]), e2);
+	}
+	CHECK_INT(num_scan("77", NULL), 77);
 }
 
 static void
@@ -176,6 +214,7 @@ vfmt_null(void)
 
 const struct unit util_units[] = {
 	{ "num_parse: whole numbers in range, every refusal named", numbers },
+	{ "num_scan: reads a number as strtoll does in base 10", scan },
 	{ "secs_parse: seconds with up to 3 decimals as ms", seconds },
 	{ "fmt: never overflows, returns what it stored", bounded_fmt },
 	{ "vfmt: every conversion init uses, as vsnprintf prints it", vfmt_specs },

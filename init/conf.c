@@ -1344,7 +1344,7 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 			return x.errors;
 		}
 		close(fd);
-		qsort(nm.buf, (size_t)nm.n, sizeof(nm.buf[0]), by_name);
+		sort_array(nm.buf, (size_t)nm.n, sizeof(nm.buf[0]), by_name);
 		x.file = dir;
 		if (nm.over)
 			problem(&x, 0, "holds more than %d .conf files",

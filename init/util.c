@@ -282,6 +282,48 @@ dir_each(int dirfd, void (*fn)(const char *, void *), void *arg)
 	return n < 0 ? -1 : 0;
 }
 
+static void
+swap(char *x, char *y, size_t size)
+{
+	char t;
+
+	for (; size > 0; size--, x++, y++) {
+		t = *x;
+		*x = *y;
+		*y = t;
+	}
+}
+
+/*
+ * Heapsort: a few lines where libc's qsort (smoothsort) is 2 KB; no
+ * recursion, no allocation, O(N log N) for the watchdog's thousands.
+ */
+void
+sort_array(void *base, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	char *a = base;
+	size_t i, end, root, c;
+
+	if (n < 2)
+		return;
+	/* N / 2 steps build the heap, then N - 1 move its top to the end. */
+	for (i = n / 2 + n - 1; i > 0; i--) {
+		root = i >= n ? i - n : 0;
+		end = i >= n ? n : i;
+		if (i < n)
+			swap(a, a + i * size, size);
+		while ((c = 2 * root + 1) < end) {
+			if (c + 1 < end && cmp(a + c * size, a + (c + 1) * size) < 0)
+				c++;
+			if (cmp(a + root * size, a + c * size) >= 0)
+				break;
+			swap(a + root * size, a + c * size, size);
+			root = c;
+		}
+	}
+}
+
 long long
 now_ms(void)
 {

@@ -48,6 +48,9 @@ ssize_t	read_text(const char *, char *, size_t);
 /* Sleep MS milliseconds, resuming after interruptions (clients only). */
 void	sleep_ms(long);
 
+/* Sort N items of SIZE bytes at BASE by CMP, as qsort does (not stable). */
+void	sort_array(void *, size_t, size_t, int (*)(const void *, const void *));
+
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);
 

@@ -225,7 +225,7 @@ wd_sample(struct wd *w, const struct wd_scope *sc, long long now,
 		w->prev[i].start = w->procs[i].start;
 		w->prev[i].ticks = ticks(&w->procs[i]);
 	}
-	qsort(w->prev, (size_t)n, sizeof(*w->prev), prev_cmp);
+	sort_array(w->prev, (size_t)n, sizeof(*w->prev), prev_cmp);
 	w->nprev = n;
 	w->at_ticks = at;
 	return 0;

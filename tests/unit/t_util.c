@@ -77,6 +77,56 @@ scan(void)
 	CHECK_INT(num_scan("77", NULL), 77);
 }
 
+static int
+int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* sort_array() orders what qsort() orders, in place, for any length. */
+static void
+sorting(void)
+{
+	static int ours[600], libc[600];
+	static char names[65][72], want[65][72];
+	unsigned seed = 12345;
+	int n, i, kind;
+
+	for (n = 0; n <= 600; n += n < 20 ? 1 : 97)
+		for (kind = 0; kind < 4; kind++) {
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245U + 12345U;
+				/* random, sorted, reversed, few distinct values */
+				ours[i] = kind == 0 ? (int)(seed >> 8) - (1 << 22) :
+				    kind == 1 ? i : kind == 2 ? n - i :
+				    (int)(seed >> 16) % 3;
+			}
+			memcpy(libc, ours, sizeof(ours));
+			sort_array(ours, (size_t)n, sizeof(ours[0]), int_cmp);
+			qsort(libc, (size_t)n, sizeof(libc[0]), int_cmp);
+			if (memcmp(ours, libc, sizeof(ours)) != 0)
+				unit_fail(__FILE__, __LINE__, "%d ints (kind %d) "
+				    "sorted differently", n, kind);
+		}
+	/* conf.c's rows: file names in fixed 72-byte slots. */
+	for (i = 0; i < 65; i++) {
+		seed = seed * 1103515245U + 12345U;
+		snprintf(names[i], sizeof(names[i]), "svc-%u.conf", seed >> 20);
+	}
+	memcpy(want, names, sizeof(names));
+	sort_array(names, 65, sizeof(names[0]), str_cmp);
+	qsort(want, 65, sizeof(want[0]), str_cmp);
+	CHECK(memcmp(names, want, sizeof(names)) == 0);
+}
+
 static void
 seconds(void)
 {
@@ -215,6 +265,7 @@ vfmt_null(void)
 const struct unit util_units[] = {
 	{ "num_parse: whole numbers in range, every refusal named", numbers },
 	{ "num_scan: reads a number as strtoll does in base 10", scan },
+	{ "sort_array: sorts as qsort does, any length and order", sorting },
 	{ "secs_parse: seconds with up to 3 decimals as ms", seconds },
 	{ "fmt: never overflows, returns what it stored", bounded_fmt },
 	{ "vfmt: every conversion init uses, as vsnprintf prints it", vfmt_specs },

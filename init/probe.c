@@ -176,7 +176,7 @@ probe_parse_tcp(const char *value, struct probe_target *t)
 
 	if (*value == '\0')
 		return "is empty";
-	if (strstr(value, "://") != NULL)
+	if (str_find(value, "://") != NULL)
 		return "is a URL, not host:port";
 	if ((why = authority(value, strlen(value), 0, &n)) != NULL)
 		return why;

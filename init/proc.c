@@ -69,7 +69,7 @@ proc_parse_pss(const char *s)
 	long long sum = -1, kb;
 	const char *p;
 
-	for (p = s; (p = strstr(p, "\nPss:")) != NULL; p += 5) {
+	for (p = s; (p = str_find(p, "\nPss:")) != NULL; p += 5) {
 		kb = num_scan(p + 5, NULL);
 		sum = (sum < 0 ? 0 : sum) + kb;
 	}

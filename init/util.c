@@ -282,6 +282,18 @@ dir_each(int dirfd, void (*fn)(const char *, void *), void *arg)
 	return n < 0 ? -1 : 0;
 }
 
+/* libc's strstr is two-way search, 1.3 KB: the needles here are short. */
+const char *
+str_find(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s != '\0'; s++)
+		if (strncmp(s, w, n) == 0)
+			return s;
+	return n == 0 ? s : NULL;
+}
+
 static void
 swap(char *x, char *y, size_t size)
 {

@@ -48,6 +48,8 @@ ssize_t	read_text(const char *, char *, size_t);
 /* Sleep MS milliseconds, resuming after interruptions (clients only). */
 void	sleep_ms(long);
 
+/* The first W in S, as strstr(S, W) finds it; or NULL. */
+const char *str_find(const char *, const char *);
 /* Sort N items of SIZE bytes at BASE by CMP, as qsort does (not stable). */
 void	sort_array(void *, size_t, size_t, int (*)(const void *, const void *));
 

@@ -77,6 +77,23 @@ scan(void)
 	CHECK_INT(num_scan("77", NULL), 77);
 }
 
+/* str_find() finds what strstr() finds. */
+static void
+finding(void)
+{
+	static const char *const hay[] = { "", "a", "abc", "http://x",
+	    "a://b://c", "\nRss: 1\nPss: 7\nPss_Anon: 2\n", "aab", "aaab" };
+	static const char *const needle[] = { "", "a", "ab", "://", "\nPss:",
+	    "aab", "abcd", "c" };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(hay) / sizeof(hay[0]); i++)
+		for (j = 0; j < sizeof(needle) / sizeof(needle[0]); j++)
+			if (str_find(hay[i], needle[j]) != strstr(hay[i], needle[j]))
+				unit_fail(__FILE__, __LINE__, "\"%s\" in \"%s\"",
+				    needle[j], hay[i]);
+}
+
 static int
 int_cmp(const void *a, const void *b)
 {
@@ -266,6 +283,7 @@ const struct unit util_units[] = {
 	{ "num_parse: whole numbers in range, every refusal named", numbers },
 	{ "num_scan: reads a number as strtoll does in base 10", scan },
 	{ "sort_array: sorts as qsort does, any length and order", sorting },
+	{ "str_find: finds what strstr finds", finding },
 	{ "secs_parse: seconds with up to 3 decimals as ms", seconds },
 	{ "fmt: never overflows, returns what it stored", bounded_fmt },
 	{ "vfmt: every conversion init uses, as vsnprintf prints it", vfmt_specs },

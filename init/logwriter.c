@@ -1172,9 +1172,7 @@ close_range_of(unsigned lo, unsigned hi)
 	if (syscall(SYS_close_range, lo, hi, 0U) == 0)
 		return;
 #endif
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
+	max = fd_limit();
 	for (fd = lo; fd <= (long)hi && fd < max; fd++)
 		close((int)fd);
 }

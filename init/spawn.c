@@ -39,9 +39,7 @@ cloexec_all(int keep)
 	if (keep < 0 && syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;
 #endif
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
+	max = fd_limit();
 	for (fd = 3; fd < max; fd++)
 		if (fd != keep)
 			fcntl((int)fd, F_SETFD, FD_CLOEXEC);

@@ -56,6 +56,9 @@ void	sort_array(void *, size_t, size_t, int (*)(const void *, const void *));
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);
 
+/* One past the highest fd to close: the soft RLIMIT_NOFILE, 65536 at most. */
+long	fd_limit(void);
+
 /* write(2) all of BUF, retrying on EINTR and short writes; 0 or -1. */
 int	write_all(int, const void *, size_t);
 

@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +31,13 @@ wd_init(struct wd *w)
 	w->procs = mem_get(PROCS_MAX * sizeof(*w->procs));
 	w->prev = mem_get(PROCS_MAX * sizeof(*w->prev));
 	w->val = mem_get(PROCS_MAX * sizeof(*w->val));
-	w->hz = sysconf(_SC_CLK_TCK);
-	w->page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	/*
+	 * /proc counts in USER_HZ, which Linux fixes at 100 for user space
+	 * (musl's sysconf(_SC_CLK_TCK) is that constant too); RSS in pages of
+	 * the kernel's size, which the aux vector tells.
+	 */
+	w->hz = 100;
+	w->page_kb = (long)(getauxval(AT_PAGESZ) / 1024);
 	if (w->hz <= 0)
 		w->hz = 100;
 	if (w->page_kb <= 0)

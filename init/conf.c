@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -1409,7 +1410,9 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 			*strrchr(path, '/') = '\0';
 		else if (dir == NULL)
 			fmt(path, sizeof(path), ".");
-		if (strcmp(path, ".") == 0 && getcwd(path, sizeof(path)) == NULL)
+		/* getcwd(3) as musl has it, without its strdup for a NULL buffer. */
+		if (strcmp(path, ".") == 0 && (syscall(SYS_getcwd, path,
+		    sizeof(path)) <= 0 || path[0] != '/'))
 			fmt(path, sizeof(path), "init");
 		len = strlen(path);
 		fmt(path + len, sizeof(path) - len, ".conf");

@@ -144,7 +144,7 @@ run_probe(struct sv *sv, struct service *s)
 		why = s->c->probe == PROBE_TCP_KIND ?
 		    probe_parse_tcp(s->c->health, &t) :
 		    probe_parse_http(s->c->health, &t);
-		pid = why != NULL ? -1 : fork();
+		pid = why != NULL ? -1 : fork_one();
 		if (pid == 0) {
 			close(p[0]);
 			setpgid(0, 0);

@@ -1276,7 +1276,7 @@ lw_start(const struct lw_config *cf)
 	struct lw *w;
 	pid_t pid;
 
-	pid = fork();
+	pid = fork_one();
 	if (pid != 0)
 		return pid;
 	/* Only PID 1 and the services hold write ends: EOF means all gone. */

@@ -260,7 +260,7 @@ spawn(const struct conf *c, char *const *argv, const struct creds *cr,
 	*statusfd = *go = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		return -1;
-	pid = fork();
+	pid = fork_one();
 	if (pid < 0) {
 		err = errno;
 		close(p[0]);

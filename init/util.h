@@ -53,6 +53,19 @@ const char *str_find(const char *, const char *);
 /* Sort N items of SIZE bytes at BASE by CMP, as qsort does (not stable). */
 void	sort_array(void *, size_t, size_t, int (*)(const void *, const void *));
 
+/*
+ * fork() for a program of one thread without atfork handlers: musl's
+ * fork() is _Fork() and, once a thread was ever created, the locking for
+ * the others (1.5 KB).  init links neither pthread_create nor
+ * pthread_atfork.  glibc (the sanitizer build: ASan intercepts fork)
+ * keeps fork().
+ */
+#ifdef __GLIBC__
+#define fork_one()	fork()
+#else
+#define fork_one()	_Fork()
+#endif
+
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);
 

@@ -44,13 +44,17 @@ static const char *const pgroups[] = { "session", "group", "inherit", NULL };
 
 #define DAY	(86400LL * 1000)
 
-/* Order is the `check` output's.  Times are in milliseconds. */
+/*
+ * Order is the `check` output's.  Times are in milliseconds.  Packed: 40
+ * bytes an entry, not 56; the widest bound, 7 days in ms, fits an int, and
+ * a bound or offset that did not fit its field would be a -Woverflow warning.
+ */
 static const struct keydef {
 	const char		*name;
-	int			 type;
-	int			 scope;
-	size_t			 off;
-	long long		 min, max;
+	unsigned char		 type;
+	unsigned char		 scope;
+	unsigned short		 off;
+	int			 min, max;
 	const char *const	*choices;
 	const char		*def;	/* NULL: resolved in finish() */
 } keys[K_N] = {
@@ -601,7 +605,7 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 		    k->name, shown(v, b1, sizeof(b1)), b2);
 	} else if (strcmp(why, "is out of range") == 0 && (k->type == T_INT ||
 	    k->type == T_FD))
-		problem(x, line, "%s%s: \"%s\" is out of range (%lld to %lld)",
+		problem(x, line, "%s%s: \"%s\" is out of range (%d to %d)",
 		    prefix, k->name, shown(v, b1, sizeof(b1)), k->min, k->max);
 	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
 		problem(x, line, "%s%s: \"%s\" is out of range (%s to %s "

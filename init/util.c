@@ -387,8 +387,8 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 	char num[24], *d;
 	const char *s;
 	unsigned long long u;
-	size_t n = 0, len;
 	long long v;
+	size_t n = 0, len;
 	int left, zero, width, prec, lng, neg, pad, base;
 	char c;
 
@@ -430,48 +430,41 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 		c = *f;
 		if (c == '\0')
 			break;
-		s = num;
-		len = 1;
-		u = 0;
-		switch (c) {
-		case 'd':
-		case 'i':
-			v = lng == 0 ? va_arg(ap, int) : lng == 1 ?
-			    va_arg(ap, long) : va_arg(ap, long long);
-			neg = v < 0;
-			u = neg ? 0 - (unsigned long long)v : (unsigned long long)v;
-			break;
-		case 'u':
-		case 'x':
-			u = lng == 0 ? va_arg(ap, unsigned) : lng == 1 ?
-			    va_arg(ap, unsigned long) :
-			    va_arg(ap, unsigned long long);
-			break;
-		case 'c':
-			num[0] = (char)va_arg(ap, int);
-			break;
-		case 's':
+		if (c == 's') {
 			s = va_arg(ap, const char *);
 			if (s == NULL)
 				s = "(null)";
 			len = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
-			break;
-		default:
+			zero = 0;
+		} else if (c == 'd' || c == 'i' || c == 'u' || c == 'x' ||
+		    c == 'c') {
+			/* One fetch for each size: an int as its unsigned. */
+			u = lng == 0 ? va_arg(ap, unsigned) : lng == 1 ?
+			    va_arg(ap, unsigned long) :
+			    va_arg(ap, unsigned long long);
+			if (c == 'd' || c == 'i') {
+				v = lng == 0 ? (int)u : lng == 1 ? (long)u :
+				    (long long)u;
+				neg = v < 0;
+				u = neg ? 0 - (unsigned long long)v : u;
+			}
+			d = num + sizeof(num);
+			base = c == 'x' ? 16 : 10;
+			if (c == 'c') {
+				*--d = (char)u;
+				zero = 0;
+			} else
+				do {
+					*--d = "0123456789abcdef"[u % (unsigned)base];
+					u /= (unsigned)base;
+				} while (u != 0);
+			s = d;
+			len = (size_t)(num + sizeof(num) - d);
+		} else {
 			/* %%, and anything the compiler's check let through. */
 			OUT(c);
 			continue;
 		}
-		if (c != 'c' && c != 's') {
-			base = c == 'x' ? 16 : 10;
-			d = num + sizeof(num);
-			do {
-				*--d = "0123456789abcdef"[u % (unsigned)base];
-				u /= (unsigned)base;
-			} while (u != 0);
-			s = d;
-			len = (size_t)(num + sizeof(num) - d);
-		} else
-			zero = 0;
 		pad = width - (int)len - neg;
 		if (left)
 			zero = 0;

@@ -4,7 +4,7 @@
 # musl-dev:arm64 (tests/deps.sh installs them); `make test-aarch64` runs the
 # PID 1 suites against them.  Included by the main Makefile, which puts an
 # ARCH build in build/$(ARCH) with its own flags; this file picks the
-# compiler.  Defines CROSS_* names.
+# compiler and the code model.  Defines CROSS_* names.
 
 # Debian's cross gcc with the specs file of musl-dev:arm64, the same file
 # musl-gcc passes on the host: musl's headers, crt files and libc.a.
@@ -22,6 +22,12 @@ $(error ARCH=aarch64 needs gcc-aarch64-linux-gnu and musl-dev:arm64 (sh tests/de
 endif
 CC_INIT		:= $(CROSS_CC)
 STATIC_CC	:= $(CROSS_CC)
+# The tiny code model: one adr, not adrp and add, for each address (4 KB),
+# since everything init addresses lies within adr's reach, 1 MiB: the
+# Makefile's --sort-section=alignment puts .bss's big char buffers last,
+# and code only addresses where they start.  Should that ever change, the
+# link fails ("relocation truncated to fit"); nothing is miscompiled.
+P_CFLAGS	+= -mcmodel=tiny
 else ifneq ($(ARCH),)
 $(error ARCH=$(ARCH): only ARCH=aarch64 is known (no ARCH: this machine))
 endif

@@ -50,8 +50,8 @@ P_LDFLAGS := -fsanitize=address,undefined
 else
 # No unwind tables (C, no exceptions) and one code segment: less padding.
 # No frame pointer (aarch64's gcc keeps one even at -Os: 1.8 KB).  -Oz
-# (x86-64: push/pop for constants, 1.6 KB) and three passes that cost
-# bytes at -Os (x86-64 1 KB, aarch64 1.2 KB); the log writer's throughput
+# (x86-64: push/pop for constants, 1.6 KB) and six passes that cost bytes
+# at -Os (x86-64 1.5 KB, aarch64 1.5 KB); the log writer's throughput
 # (make bench's log table) stays within the run-to-run noise.
 # No PIE: a static binary is loaded at one address, and position-independent
 # code only adds GOT loads and relocations (x86-64: 4 KB).  No RELRO: it does
@@ -65,7 +65,8 @@ else
 P_CFLAGS  := $(STD) $(WARN) -Oz -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
 	-fomit-frame-pointer -fno-expensive-optimizations \
-	-fno-move-loop-invariants -fno-tree-forwprop
+	-fno-move-loop-invariants -fno-tree-forwprop -fno-caller-saves \
+	-fno-tree-scev-cprop -fno-forward-propagate
 P_LDFLAGS := -static -s -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code \
 	-Wl,--build-id=none -Wl,-z,norelro -Wl,-z,common-page-size=64 \
 	-Wl,--sort-section=alignment

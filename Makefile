@@ -60,16 +60,13 @@ else
 # file so that it ends on a page (aarch64's 64 KiB: about 30 KB of zeros).
 # A small common page size keeps the data from starting on a page boundary
 # of the file too (x86-64: up to 4 KB of zeros); memory use is the same.
-# Sections sorted by alignment: less padding, and the big char buffers at
-# the end of .bss (mk/cross.mk relies on it).
 P_CFLAGS  := $(STD) $(WARN) -Oz -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
 	-fomit-frame-pointer -fno-expensive-optimizations \
 	-fno-move-loop-invariants -fno-tree-forwprop -fno-caller-saves \
 	-fno-tree-scev-cprop -fno-forward-propagate
 P_LDFLAGS := -static -s -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code \
-	-Wl,--build-id=none -Wl,-z,norelro -Wl,-z,common-page-size=64 \
-	-Wl,--sort-section=alignment
+	-Wl,--build-id=none -Wl,-z,norelro -Wl,-z,common-page-size=64
 endif
 
 SRCS	:= $(wildcard init/*.c)

@@ -413,7 +413,7 @@ service_lines(struct out *o, const struct sv *sv, const struct service *s,
 void
 st_save(struct sv *sv)
 {
-	static char text[(SERVICES_MAX + 1) * (PATH_MAX + 2048)];
+	static char text[(SERVICES_MAX + 1) * (PATH_MAX + 2048)] BSS_LAST;
 	struct out o = { text, 0, sizeof(text), 0 };
 	struct statefiles *f = &sv->st;
 	char pre[32], num[32];

@@ -44,7 +44,7 @@ struct sup {
 	char		*text;
 };
 
-static char	statetext[(SERVICES_MAX + 1) * (PATH_MAX + 2048)];
+static char	statetext[(SERVICES_MAX + 1) * (PATH_MAX + 2048)] BSS_LAST;
 
 /* KEY of service I (prefix "svc.I."), into BUF; "" if absent. */
 static void

@@ -22,12 +22,13 @@ $(error ARCH=aarch64 needs gcc-aarch64-linux-gnu and musl-dev:arm64 (sh tests/de
 endif
 CC_INIT		:= $(CROSS_CC)
 STATIC_CC	:= $(CROSS_CC)
-# The tiny code model: one adr, not adrp and add, for each address (4 KB),
-# since everything init addresses lies within adr's reach, 1 MiB: the
-# Makefile's --sort-section=alignment puts .bss's big char buffers last,
-# and code only addresses where they start.  Should that ever change, the
-# link fails ("relocation truncated to fit"); nothing is miscompiled.
+# The tiny code model: one adr, not adrp and add, for each address (4 KB).
+# adr reaches 1 MiB and .bss is larger: sorted by name, it ends with the
+# buffers of hundreds of KiB marked BSS_LAST (bounds.h), which code only
+# addresses where they start.  Should anything else end up out of reach,
+# the link fails ("relocation truncated to fit"); nothing is miscompiled.
 P_CFLAGS	+= -mcmodel=tiny
+P_LDFLAGS	+= -Wl,--sort-section=name
 else ifneq ($(ARCH),)
 $(error ARCH=$(ARCH): only ARCH=aarch64 is known (no ARCH: this machine))
 endif

@@ -60,13 +60,18 @@ else
 # file so that it ends on a page (aarch64's 64 KiB: about 30 KB of zeros).
 # A small common page size keeps the data from starting on a page boundary
 # of the file too (x86-64: up to 4 KB of zeros); memory use is the same.
-P_CFLAGS  := $(STD) $(WARN) -Oz -ffunction-sections -fdata-sections \
+# Link-time optimization of all of init/ as one unit (x86-64 1 KB, aarch64
+# 2.5 KB): code is generated at the link, so the link gets the same flags
+# and warnings.
+P_OPT     := -Oz -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
 	-fomit-frame-pointer -fno-expensive-optimizations \
 	-fno-move-loop-invariants -fno-tree-forwprop -fno-caller-saves \
-	-fno-tree-scev-cprop -fno-forward-propagate
-P_LDFLAGS := -static -s -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code \
-	-Wl,--build-id=none -Wl,-z,norelro -Wl,-z,common-page-size=64
+	-fno-tree-scev-cprop -fno-forward-propagate -flto
+P_CFLAGS  := $(STD) $(WARN) $(P_OPT)
+P_LDFLAGS := $(WARN) $(P_OPT) -flto-partition=one -static -s -no-pie \
+	-Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none \
+	-Wl,-z,norelro -Wl,-z,common-page-size=64
 endif
 
 SRCS	:= $(wildcard init/*.c)

@@ -28,7 +28,7 @@ STATIC_CC	:= $(CROSS_CC)
 # addresses where they start.  Should anything else end up out of reach,
 # the link fails ("relocation truncated to fit"); nothing is miscompiled.
 P_CFLAGS	+= -mcmodel=tiny
-P_LDFLAGS	+= -Wl,--sort-section=name
+P_LDFLAGS	+= -mcmodel=tiny -Wl,--sort-section=name
 else ifneq ($(ARCH),)
 $(error ARCH=$(ARCH): only ARCH=aarch64 is known (no ARCH: this machine))
 endif

@@ -222,7 +222,7 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 		    WEXITSTATUS(ws) : WTERMSIG(ws));
 	s->probe_ok = ok;
 	s->probe_ms = now - s->probe_start;
-	s->probe_wall = (long long)time(NULL);
+	s->probe_wall = wall_secs();
 	s->t[T_PROBE] = next_probe(s, now);
 	if (ok) {
 		s->fails = 0;

@@ -426,7 +426,7 @@ st_save(struct sv *sv)
 	    "services=%d\nctl_done=%u\nupdated=%lld\n", sv->top->name,
 	    (int)sv->self, sv->wall_start, sv->start_ticks, (int)sv->lp.writer,
 	    sv->top->path != NULL ? sv->top->path : "-", sv->n, sv->ctl_last,
-	    (long long)time(NULL));
+	    wall_secs());
 	if (sv->n == 1)
 		service_lines(&o, sv, &sv->svc[0], "");
 	else

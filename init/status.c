@@ -209,7 +209,7 @@ since(const char *wall)
 {
 	long long t = num(wall);
 
-	return t > 0 ? (long long)time(NULL) - t : -1;
+	return t > 0 ? wall_secs() - t : -1;
 }
 
 static const char *

@@ -698,7 +698,7 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	if (sv->env.tty && sv->pid1 && getpgrp() != 1 && setpgid(0, 0) == 0)
 		tcsetpgrp(0, 1);
 	sv->noproc = access("/proc/self/stat", R_OK) < 0;
-	sv->wall_start = (long long)time(NULL);
+	sv->wall_start = wall_secs();
 	lp_init(&sv->lp, cs, sv->env.tty);
 	for (i = 0; i < sv->n; i++) {
 		if (svc_init(sv, &sv->svc[i], i) < 0)

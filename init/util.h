@@ -31,6 +31,10 @@ const char *secs_parse(const char *, long long, long long, long long *);
  * knob to cross midnight without waiting for it; 0 when unset.
  */
 long long clock_offset(void);
+/* clock_gettime(2) of clock ID into TS. */
+void	clock_read(clockid_t, struct timespec *);
+/* time(NULL): the wall clock in whole seconds. */
+long long wall_secs(void);
 /* The wall clock shifted by OFFSET seconds. */
 void	wall_clock(struct timespec *, long long);
 /* mkdir -p with MODE for the last component; 0, or -1 with errno. */

@@ -80,7 +80,7 @@ boot_ticks(long hz)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
+	clock_read(CLOCK_BOOTTIME, &ts);
 	return (unsigned long long)ts.tv_sec * (unsigned long long)hz +
 	    (unsigned long long)ts.tv_nsec * (unsigned long long)hz / 1000000000ULL;
 }

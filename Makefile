@@ -45,7 +45,7 @@ ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
 ifeq ($(SANITIZE),1)
-P_CFLAGS  := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+P_CFLAGS  := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DINIT_SANITIZE
 P_LDFLAGS := -fsanitize=address,undefined
 else
 # No unwind tables (C, no exceptions) and one code segment: less padding.
@@ -105,12 +105,15 @@ fixtures: $(FIXTURES) $(OUT)/worker
 run: $(BUILD)/init $(OUT)/worker
 	$(BUILD)/init start configs/example.conf
 
+# TESTS: the bats files or directories to run (default: all of tests/).
+TESTS	?= tests
+
 test:
 	@sh tests/deps.sh
 	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build build/init fixtures
 	$(MAKE) --no-print-directory $(BUILD)/init $(BUILD)/unit/run $(BUILD)/unit/lwdrive
 	$(BUILD)/unit/run
-	INIT_BIN=$(abspath $(BUILD)/init) bats $(BATSFLAGS) tests
+	INIT_BIN=$(abspath $(BUILD)/init) bats $(BATSFLAGS) $(TESTS)
 
 install: $(BUILD)/init
 	install -d $(DESTDIR)$(PREFIX)/bin

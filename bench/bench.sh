@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make bench: build/init side by side with tini, dumb-init and catatonit in
 # the same run, one markdown table with ratios to tini (issue 6), plus the
-# log throughput (issue 3) and watchdog tick cost (issue 4) figures; then a
-# second table: the log pipeline against s6-log, svlogd and multilog, with
-# `cat > file` as the ceiling (paired runs on a tmpfs, section 9).
+# log throughput (issue 3), watchdog tick cost (issue 4) and health probe
+# cost figures; then a second table: the log pipeline against s6-log,
+# svlogd and multilog, with `cat > file` as the ceiling (paired runs on a
+# tmpfs, section 10).
 #
 # Runs as root (PID namespaces through `unshare --pid --fork --mount-proc`).
 # The machine may be noisy: every figure is a median, the inits are measured
@@ -13,9 +14,10 @@
 # Knobs (environment): BENCH_TRUE_RUNS [500], BENCH_SIGNALS [1000],
 # BENCH_ZOMBIES [10000], BENCH_ZOMBIE_RUNS [3], BENCH_IDLE_SECONDS [20],
 # BENCH_LOG_BYTES [1073741824], BENCH_LOG_RUNS [3], BENCH_TICK_SECONDS [10],
-# BENCH_TREES ["1 100 1000"], BENCH_LOGTAB_BYTES [268435456],
-# BENCH_LOGTAB_PAIRS [7], BENCH_ONLY [all, or "logtab": just the log table].
-# Helpers come from build/bench (make bench).
+# BENCH_TREES ["1 100 1000"], BENCH_PROBE_SECONDS [10], BENCH_SERVICES [50],
+# BENCH_LOGTAB_BYTES [268435456], BENCH_LOGTAB_PAIRS [7], BENCH_ONLY [all,
+# or "logtab": just the log table].  Helpers come from build/bench and
+# build/fixtures/httpd (make bench).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +25,7 @@ ROOT=$PWD
 INIT=$ROOT/build/init
 INIT_ARM=$ROOT/build/aarch64/init
 B=$ROOT/build/bench
+HTTPD=$ROOT/build/fixtures/httpd
 
 TRUE_RUNS=${BENCH_TRUE_RUNS:-500}
 SIGNALS=${BENCH_SIGNALS:-1000}
@@ -33,10 +36,15 @@ LOG_BYTES=${BENCH_LOG_BYTES:-1073741824}
 LOG_RUNS=${BENCH_LOG_RUNS:-3}
 TICK_SECONDS=${BENCH_TICK_SECONDS:-10}
 TREES=${BENCH_TREES:-1 100 1000}
+PROBE_SECONDS=${BENCH_PROBE_SECONDS:-10}
 TICK_INTERVAL=0.1
 LT_BYTES=${BENCH_LOGTAB_BYTES:-268435456}
 LT_PAIRS=${BENCH_LOGTAB_PAIRS:-7}
 ONLY=${BENCH_ONLY:-all}
+# The shortest period the keys allow: HEALTH_TIMEOUT (0.1 s at least) must be
+# shorter than HEALTH_INTERVAL.
+PROBE_INTERVAL=0.11
+SERVICES=${BENCH_SERVICES:-50}
 NS=(unshare --pid --fork --mount-proc)
 
 say() { printf '%s\n' "$*" >&2; }
@@ -45,8 +53,9 @@ die() { say "bench: $*"; exit 1; }
 # ---- setup -------------------------------------------------------------
 
 [ "$(id -u)" = 0 ] || die "needs root (PID namespaces)"
-for f in init init_arm timer siglat sigack loggen zombies rtime; do
-	case $f in init) p=$INIT ;; init_arm) p=$INIT_ARM ;; *) p=$B/$f ;; esac
+for f in init init_arm httpd timer siglat sigack loggen zombies rtime tally; do
+	case $f in init) p=$INIT ;; init_arm) p=$INIT_ARM ;; httpd) p=$HTTPD ;;
+	*) p=$B/$f ;; esac
 	[ -x "$p" ] || die "$p missing: run make bench"
 done
 
@@ -74,6 +83,7 @@ CATA=$(command -v catatonit || true)
 
 TMP=$(mktemp -d "${TMPDIR:-/var/tmp}/init-bench.XXXXXX")
 BG=()			# background unshare processes still to end
+HTTPD_PID=		# the probes' server, while it runs
 
 # Ends every namespace we started: SIGTERM to its PID 1 (which passes it
 # on to its child and exits), SIGKILL after 3 s, then waits for unshare.
@@ -125,6 +135,10 @@ cleanup() {
 	fi
 	reap_bg
 	mountpoint -q "$TMP/fs" 2>/dev/null && umount "$TMP/fs"
+	if [ -n "$HTTPD_PID" ]; then
+		kill "$HTTPD_PID" 2>/dev/null || true
+		wait "$HTTPD_PID" 2>/dev/null || true
+	fi
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -209,12 +223,12 @@ printf -- '- peers: %s, %s, %s\n' "$("$TINI" --version 2>&1 | head -n1)" \
 printf -- '- ours: %s (%s)\n\n' "$("$INIT" --version 2>&1 | head -n1)" \
 	"$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
 
-# Sections 1-8 (BENCH_ONLY=logtab skips them; not indented, to keep the diff small).
+# Sections 1-9 (BENCH_ONLY=logtab skips them; not indented, to keep the diff small).
 if [ "$ONLY" != logtab ]; then
 
 # ---- 1. static binary size ---------------------------------------------
 
-say "bench: 1/9 binary sizes"
+say "bench: 1/10 binary sizes"
 size_of() { stat -L -c %s "$1"; }
 s_ours=$(size_of "$INIT")
 s_tini=$(size_of "$TINIS")
@@ -230,7 +244,7 @@ row "binary size, aarch64 build, bytes (x86-64: the row above; goal for both: < 
 
 # ---- 2 + 4. idle RSS and idle wakeups, all side by side ------------------
 
-say "bench: 2/9 + 4/9 idle RSS and wakeups (${IDLE_SECONDS}s, all inits at once)"
+say "bench: 2/10 + 4/10 idle RSS and wakeups (${IDLE_SECONDS}s, all inits at once)"
 IDLE_NAMES=(ours ours_wd tini tini_static dumb)
 [ -n "$CATA" ] && IDLE_NAMES+=(cata)
 declare -A UPID XPID RSS VCS0 VCS1
@@ -277,7 +291,7 @@ row "idle wakeups/min, watchdog on (MAX_MEM_MB=1000, CHECK_INTERVAL=2)" \
 
 # ---- 3. X -- /bin/true ---------------------------------------------------
 
-say "bench: 3/9 start-up: X -- /bin/true x $TRUE_RUNS (interleaved)"
+say "bench: 3/10 start-up: X -- /bin/true x $TRUE_RUNS (interleaved)"
 TRUE_CMDS=(/bin/true :: "$INIT" -- /bin/true :: "$TINI" -- /bin/true
 	:: "$TINIS" -- /bin/true :: "$DUMB" /bin/true)
 [ -n "$CATA" ] && TRUE_CMDS+=(:: "$CATA" -- /bin/true)
@@ -298,7 +312,7 @@ row "\`X -- /bin/true\` wall, median of $TRUE_RUNS, µs (bare /bin/true: $(us "$
 
 # ---- 5. reaping 10 000 zombies ------------------------------------------
 
-say "bench: 5/9 reap $ZOMBIES zombies as PID 1 x $ZOMBIE_RUNS (interleaved)"
+say "bench: 5/10 reap $ZOMBIES zombies as PID 1 x $ZOMBIE_RUNS (interleaved)"
 Z=(:: "${NS[@]}")
 ZARGS=("$B/zombies" "$ZOMBIES" "$TMP/release")
 ZCMDS=("${NS[@]}" "$INIT" -- "${ZARGS[@]}" "${Z[@]}" "$TINI" -- "${ZARGS[@]}"
@@ -317,7 +331,7 @@ row "reap $ZOMBIES zombies as PID 1 (release to exit), median of $ZOMBIE_RUNS, m
 
 # ---- 6. signal forwarding latency ----------------------------------------
 
-say "bench: 6/9 SIGUSR1 latency to PID 1 -> child handler x $SIGNALS (interleaved)"
+say "bench: 6/10 SIGUSR1 latency to PID 1 -> child handler x $SIGNALS (interleaved)"
 S=(:: "${NS[@]}")
 SCMDS=("${NS[@]}" "$INIT" -- "$B/sigack" "${S[@]}" "$TINI" -- "$B/sigack"
 	"${S[@]}" "$DUMB" "$B/sigack")
@@ -335,7 +349,7 @@ row "same, p99, µs" "$(us1 "$(p99 0)")" "$(us1 "$(p99 1)")" \
 
 # ---- 7. log throughput ---------------------------------------------------
 
-say "bench: 7/9 log throughput: $LOG_BYTES+ bytes x $LOG_RUNS (interleaved)"
+say "bench: 7/10 log throughput: $LOG_BYTES+ bytes x $LOG_RUNS (interleaved)"
 mkdir -p "$TMP/logs"
 GEN=("$B/loggen" "$LOG_BYTES")
 # shellcheck disable=SC2016  # expanded by sh -c
@@ -366,7 +380,7 @@ row "peak RSS while logging with LOG_DIR set (VmHWM kB): init (PID 1) / its log 
 
 # ---- 8. watchdog tick cost -----------------------------------------------
 
-say "bench: 8/9 watchdog tick cost, CHECK_INTERVAL=$TICK_INTERVAL, trees: $TREES (${TICK_SECONDS}s each)"
+say "bench: 8/10 watchdog tick cost, CHECK_INTERVAL=$TICK_INTERVAL, trees: $TREES (${TICK_SECONDS}s each)"
 for n in $TREES; do
 	# shellcheck disable=SC2016  # expanded by sh -c
 	env INIT_MAX_MEM_MB=1000000 INIT_CHECK_INTERVAL="$TICK_INTERVAL" \
@@ -401,10 +415,147 @@ for n in $TREES; do
 		"-" "-" "-" "-"
 done
 
+# The same, as PID 1 of a cgroup namespace of its own (as in a container):
+# the checks read the cgroup's counters (MAX_CPU_PCT: cpu.stat).
+CGROOT=/sys/fs/cgroup
+[ -e "$CGROOT/cgroup.controllers" ] || CGROOT=/sys/fs/cgroup/unified
+n=${TREES##* }
+if [ -e "$CGROOT/cgroup.procs" ] && mkdir "$CGROOT/init-bench-$$" 2>/dev/null; then
+	# shellcheck disable=SC2016  # expanded by sh -c
+	(
+		echo "$BASHPID" >"$CGROOT/init-bench-$$/cgroup.procs"
+		exec env INIT_MAX_CPU_PCT=100000 INIT_CHECK_INTERVAL="$TICK_INTERVAL" \
+			unshare --cgroup --mount --pid --fork --mount-proc --propagation private \
+			sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh \
+			"$INIT" -- sh -c 'i=0; while [ "$i" -lt "$1" ]; do
+				sleep 600 & i=$((i + 1)); done; wait' sh "$n"
+	) </dev/null >/dev/null 2>&1 &
+	BG+=("$!")
+	x=$(child_of "$!")
+	shpid=$(child_of "$x")
+	for ((i = 0; i < 3000; i++)); do
+		read -ra k <<<"$(kids "$shpid")"
+		[ "${#k[@]}" -ge "$n" ] && break
+		sleep 0.01
+	done
+	sleep 1
+	read -r ns0 _ < <(cpu_of "$x")
+	t0=$(now)
+	sleep "$TICK_SECONDS"
+	read -r ns1 _ < <(cpu_of "$x")
+	t1=$(now)
+	reap_bg
+	rmdir "$CGROOT/init-bench-$$" 2>/dev/null || true
+	ticks=$(calc 'a / c' "$(calc 'b - a' "$t0" "$t1")" 0 "$TICK_INTERVAL")
+	per=$(calc '(b - a) / c / 1000' "$ns0" "$ns1" "$ticks")
+	row "watchdog tick, tree of $n sleeping processes, as PID 1 of its own cgroup namespace (cgroup v2 counters): init CPU per tick" \
+		"$(calc 'sprintf("%.0f", a)' "$per") µs/tick" "-" "-" "-" "-"
+else
+	say "bench: note: no cgroup v2 tree to make a cgroup of: cgroup-mode tick skipped"
+fi
+
+# ---- 9. health probe cost -------------------------------------------------
+
+say "bench: 9/10 health probe cost: HEALTH_CMD, HEALTH_TCP, HEALTH_HTTP one after the other, HEALTH_INTERVAL=$PROBE_INTERVAL (${PROBE_SECONDS}s each)"
+echo 200 >"$TMP/httpd.mode"
+"$HTTPD" "$TMP/httpd.port" "$TMP/httpd.mode" "$TMP/net.count" </dev/null >/dev/null 2>&1 &
+HTTPD_PID=$!
+for ((i = 0; i < 500; i++)); do
+	[ -s "$TMP/httpd.port" ] && break
+	sleep 0.01
+done
+[ -s "$TMP/httpd.port" ] || die "probe cost: httpd did not start"
+port=$(cat "$TMP/httpd.port")
+# count_of FILE: its lines in N (no fork: the edges below are timed).
+count_of() {
+	local a=()
+	[ ! -f "$1" ] || mapfile -t a <"$1"
+	N=${#a[@]}
+}
+# edge FILE: wait for FILE to gain a line (a probe ran; busy, one period at
+# most), then T is the time and RUN PID x's CPU time (ns) so far.
+edge() {
+	local c end=$((SECONDS + 10))
+	count_of "$1"
+	c=$N
+	while count_of "$1"; [ "$N" = "$c" ]; do
+		[ "$SECONDS" -lt "$end" ] || die "probe cost: no probe in 10 s"
+	done
+	T=$EPOCHREALTIME
+	read -r RUN _ <"/proc/$x/schedstat"
+}
+for kind in cmd tcp http; do
+	case $kind in
+	cmd) probe="HEALTH_CMD='$B/tally $TMP/cmd.count'" count=$TMP/cmd.count
+		what="HEALTH_CMD (a static binary)" ;;
+	tcp) probe="HEALTH_TCP=127.0.0.1:$port" count=$TMP/net.count
+		what="HEALTH_TCP (loopback)" ;;
+	http) probe="HEALTH_HTTP=http://127.0.0.1:$port/healthz" count=$TMP/net.count
+		what="HEALTH_HTTP (loopback, 200)" ;;
+	esac
+	# As deployed: state file rewritten on each result, events at info.
+	printf '%s\n' "NAME=probe_$kind" "COMMAND='sleep 600'" "PID_DIR=$TMP/run" \
+		"$probe" "HEALTH_INTERVAL=$PROBE_INTERVAL" HEALTH_TIMEOUT=0.1 \
+		HEALTH_ACTION=none >"$TMP/probe.conf"
+	"${NS[@]}" "$INIT" start "$TMP/probe.conf" </dev/null >/dev/null 2>&1 &
+	BG+=("$!")
+	x=$(child_of "$!")
+	edge "$count"
+	edge "$count"		# past the first probe
+	t0=$T ns0=$RUN c0=$N
+	sleep "$PROBE_SECONDS"
+	edge "$count"
+	t1=$T ns1=$RUN c1=$N
+	reap_bg
+	n=$((c1 - c0))
+	cpu=$(calc '(b - a) / c / 1000' "$ns0" "$ns1" "$n")
+	wall=$(calc '(b - a) / c * 1e6 - 1e6 * '"$PROBE_INTERVAL" "$t0" "$t1" "$n")
+	row "health probe, $what, as PID 1: its CPU per probe; wall per probe (period − HEALTH_INTERVAL); its CPU % at the default HEALTH_INTERVAL=10" \
+		"$(calc 'sprintf("%.0f", a)' "$cpu") µs; $(calc 'sprintf("%.0f", a)' "$wall") µs; $(calc 'sprintf("%.4f", a / 10e6 * 100)' "$cpu") % ($n probes)" \
+		"-" "-" "-" "-"
+done
+kill "$HTTPD_PID" 2>/dev/null || true
+wait "$HTTPD_PID" 2>/dev/null || true
+HTTPD_PID=
+
+
+# ---- 9b. several services ----------------------------------------------------
+
+say "bench: 9b/10 several services: init's RSS with 1 and with $SERVICES services, time to start $SERVICES"
+for m in 1 "$SERVICES"; do
+	d=$TMP/svc-$m
+	mkdir -p "$d"
+	printf '%s\n' "PID_DIR=$TMP/run-$m" >"$d/init.conf"
+	for ((i = 1; i <= m; i++)); do
+		printf '%s\n' "COMMAND='sleep 600'" >"$d/s$i.conf"
+	done
+	# One service is a file; several, a directory.
+	what=$d
+	[ "$m" = 1 ] && what=$d/s1.conf && printf '%s\n' "PID_DIR=$TMP/run-1" >>"$d/s1.conf"
+	"${NS[@]}" "$INIT" start "$what" </dev/null >/dev/null 2>"$TMP/svc-$m.err" &
+	BG+=("$!")
+	x=$(child_of "$!")
+	for ((i = 0; i < 3000; i++)); do
+		[ "$(grep -c 'event=child_started' "$TMP/svc-$m.err")" -ge "$m" ] && break
+		sleep 0.01
+	done
+	sleep 0.5
+	rss[m]=$(status_of "$x" VmRSS)
+	# First to last start, by init's own event stamps.
+	start_ms[m]=$(awk -F'[=T:Z ]' '/event=started / { s = $3 * 3600000 + $4 * 60000 + $5 * 1000 }
+		/event=child_started / { e = $3 * 3600000 + $4 * 60000 + $5 * 1000 }
+		END { printf "%.1f", e - s }' "$TMP/svc-$m.err")
+	reap_bg
+done
+row "init's RSS as PID 1 with 1 service / with $SERVICES (VmRSS kB; per extra service)" \
+	"${rss[1]} / ${rss[$SERVICES]} ($(calc 'sprintf("%.1f", (b - a) / c)' "${rss[1]}" "${rss[$SERVICES]}" "$((SERVICES - 1))") kB each)" \
+	"-" "-" "-" "-"
+row "time to start $SERVICES trivial services (init's started to the last child_started), ms" \
+	"${start_ms[$SERVICES]}" "-" "-" "-" "-"
 
 fi	# BENCH_ONLY
 
-# ---- 9. the log pipeline against other loggers --------------------------
+# ---- 10. the log pipeline against other loggers --------------------------
 #
 # The same loggen output (100-byte lines, text) through each logger onto a
 # tmpfs of our own, timestamps on.  Runs are paired, ours then the other,
@@ -415,7 +566,7 @@ fi	# BENCH_ONLY
 # the logger (wait4 rusage via rtime), per GB of input; for ours, init and
 # its log writer (loggen's own CPU, measured in the peers' pipes, taken off).
 
-say "bench: 9/9 log table: $LT_BYTES bytes x $LT_PAIRS pairs per logger (tmpfs)"
+say "bench: 10/10 log table: $LT_BYTES bytes x $LT_PAIRS pairs per logger (tmpfs)"
 mkdir -p "$TMP/fs"
 mount -t tmpfs -o "size=$((LT_BYTES * 3 + 67108864))" tmpfs "$TMP/fs"
 LTD=$TMP/fs

@@ -6,8 +6,14 @@ every interval, and on SIGTERM or SIGINT prints "worker: shutting down
 (signal TERM|INT)" and exits 0.  Options make it misbehave on purpose.
 A flag wins over the environment; bad usage exits 2.
 
+With --http PORT it also answers HTTP on that port (all addresses), for
+health checks: GET /healthz is "200 ok", anything else 404.  SIGUSR1 makes
+it hang like a deadlocked program: "worker: hanging" once, then no more
+beats and no more answers; TERM and INT still end it.
+
 usage: worker.py [--beats N] [--crash-after N] [--leak-mb N] [--spin]
     [--fork N] [--ignore-term] [--interval MS] [--stderr-every N]
+    [--http PORT]
   --beats N         WORKER_BEATS         exit 0 after N beats (0: never)
   --crash-after N   WORKER_CRASH_AFTER   exit 3 after N beats
   --leak-mb N       WORKER_LEAK_MB       leak N MiB more every beat
@@ -16,10 +22,13 @@ usage: worker.py [--beats N] [--crash-after N] [--leak-mb N] [--spin]
   --ignore-term     WORKER_IGNORE_TERM=1 ignore SIGTERM
   --interval MS     WORKER_INTERVAL_MS   beat interval (default 1000)
   --stderr-every N  WORKER_STDERR_EVERY  warn on stderr every N beats
+  --http PORT       WORKER_HTTP_PORT     answer GET /healthz on PORT
 """
 import os
 import signal
+import socket
 import sys
+import threading
 import time
 
 # flag: (env, key, min, max, boolean)
@@ -32,9 +41,15 @@ OPTS = {
     "--ignore-term": ("WORKER_IGNORE_TERM", "ignterm", 0, 1, True),
     "--interval": ("WORKER_INTERVAL_MS", "interval", 1, 86400000, False),
     "--stderr-every": ("WORKER_STDERR_EVERY", "errevery", 0, 1 << 30, False),
+    "--http": ("WORKER_HTTP_PORT", "httpport", 0, 65535, False),
 }
 USAGE = ("usage: worker.py [--beats N] [--crash-after N] [--leak-mb N] [--spin]\n"
-         "    [--fork N] [--ignore-term] [--interval MS] [--stderr-every N]\n")
+         "    [--fork N] [--ignore-term] [--interval MS] [--stderr-every N]\n"
+         "    [--http PORT]\n")
+OK = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
+      b"Connection: close\r\n\r\nok\n")
+NOT_FOUND = (b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+             b"Connection: close\r\n\r\n")
 
 prefix = "worker"
 
@@ -70,7 +85,7 @@ def setopt(cfg, flag, name, text):
 
 def parse(argv):
     cfg = {"beats": 0, "crash": 0, "leakmb": 0, "spin": 0, "nfork": 0,
-           "ignterm": 0, "interval": 1000, "errevery": 0}
+           "ignterm": 0, "interval": 1000, "errevery": 0, "httpport": 0}
     for flag, (env, _, _, _, _) in OPTS.items():
         if os.environ.get(env):
             setopt(cfg, flag, env, os.environ[env])
@@ -88,6 +103,44 @@ def parse(argv):
             setopt(cfg, flag, flag, argv[i])
         i += 1
     return cfg
+
+
+def http_listen(port):
+    """The --http socket, or exit 1."""
+    try:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("0.0.0.0", port))
+        sock.listen(16)
+    except OSError as e:
+        say(2, "cannot listen on port %d: %s" % (port, e.strerror))
+        sys.exit(1)
+    say(1, "listening on port %d" % port)
+    return sock
+
+
+def http_serve(sock, hung):
+    """Answer one connection at a time, until hung: then never again."""
+    while True:
+        conn, _ = sock.accept()
+        if hung.is_set():
+            threading.Event().wait()
+        conn.settimeout(1)    # a silent client is not waited for
+        req = b""
+        try:
+            while b"\r\n\r\n" not in req and len(req) < 2048:
+                data = conn.recv(2048 - len(req))
+                if not data:
+                    break
+                req += data
+        except OSError:
+            pass
+        try:
+            healthz = req.startswith((b"GET /healthz ", b"GET /healthz?"))
+            conn.sendall(OK if healthz else NOT_FOUND)
+        except OSError:
+            pass
+        conn.close()
 
 
 def waituntil(deadline, waitset, spin):
@@ -116,16 +169,18 @@ def waituntil(deadline, waitset, spin):
 def main():
     global prefix
     cfg = parse(sys.argv[1:])
-    waitset = {signal.SIGINT}
+    waitset = {signal.SIGINT, signal.SIGUSR1}
     if cfg["ignterm"]:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     else:
         waitset.add(signal.SIGTERM)
+    # Before any thread starts: threads inherit the mask.
     signal.pthread_sigmask(signal.SIG_BLOCK, waitset)
 
     say(1, "started pid=%d" % os.getpid())
     if cfg["ignterm"]:
         say(1, "ignoring SIGTERM")
+    sock = http_listen(cfg["httpport"]) if cfg["httpport"] else None
     for k in range(1, cfg["nfork"] + 1):
         try:
             pid = os.fork()
@@ -135,7 +190,14 @@ def main():
         if pid == 0:
             prefix = "worker[child %d]" % k
             say(1, "started pid=%d" % os.getpid())
+            if sock is not None:
+                sock.close()
+                sock = None
             break
+    hung = threading.Event()
+    if sock is not None:
+        threading.Thread(target=http_serve, args=(sock, hung),
+                         daemon=True).start()
 
     leaked = []
     deadline = time.monotonic()
@@ -162,6 +224,11 @@ def main():
         # Fixed schedule; after a SIGSTOP, one late beat, no burst.
         deadline = max(deadline + cfg["interval"] / 1000.0, time.monotonic())
         stopsig = waituntil(deadline, waitset, cfg["spin"])
+        if stopsig == signal.SIGUSR1:
+            # Hang: no more beats or answers; TERM and INT still end it.
+            hung.set()
+            say(1, "hanging")
+            stopsig = signal.sigwait(waitset - {signal.SIGUSR1})
         n += 1
     say(1, "shutting down (signal %s)"
         % ("TERM" if stopsig == signal.SIGTERM else "INT"))

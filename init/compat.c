@@ -2,7 +2,7 @@
  * Drop-in command lines: tini (also as docker-init) and dumb-init.
  *
  * A tool's options and variables become init's own settings, handed to
- * `init --` (run_dash) as overrides, so they win over INIT_* variables;
+ * `init --` (sv_run_dash) as overrides, so they win over INIT_* variables;
  * the tool's defaults that differ from init's (tini's own process group,
  * signals to the child only) yield to INIT_* instead.  compat_parse does
  * the whole translation without I/O, so unit tests cover every flag;
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "compat.h"
+#include "supervise.h"
 #include "util.h"
 
 /* Names the binary answers to; also INIT_AS's values. */
@@ -537,7 +538,7 @@ compat_main(int argc, char **argv, struct confset *cs, sigbits orig)
 	compat_parse(&c, compat_as(argc > 0 ? argv[0] : NULL,
 	    getenv("INIT_AS")), argc, argv, environ);
 	if (c.action == CA_RUN)
-		return run_dash(cs, c.set, c.nset, c.cmd, orig);
+		return sv_run_dash(cs, c.set, c.nset, c.cmd, orig);
 	write_all(c.fd, c.out, c.len);
 	return c.status;
 }

@@ -28,7 +28,7 @@ struct compat {
 	char		 out[COMPAT_OUT_MAX];
 	char		**cmd;		/* CA_RUN: the command */
 	int		 nset;
-	struct setting	 set[COMPAT_SET_MAX];	/* CA_RUN: for run_dash */
+	struct setting	 set[COMPAT_SET_MAX];	/* CA_RUN: for sv_run_dash */
 	char		 zero[4 * 256];	/* EXIT_AS_ZERO's value */
 	char		 map[6 * SIG_MAX + 1];	/* SIGNAL_MAP's value */
 	char		 stop[4], pdeath[4];	/* STOP_SIGNAL, PARENT_DEATH_SIGNAL */
@@ -47,8 +47,5 @@ int	compat_wanted(const char *);
 /* Run as that tool; init's exit status. */
 int	compat_main(int, char **, struct confset *, sigbits);
 
-/* main.c: run CMD as one service with settings OV (N), as `init --`. */
-int	run_dash(struct confset *, const struct setting *, int, char **,
-	    sigbits);
 
 #endif

@@ -1078,9 +1078,12 @@ finish_health(struct ctx *x)
 			problem(x, line, "%s: \"%s\" %s", set1,
 			    shown(c->health, b1, sizeof(b1)), why);
 	}
+	/* At the line of whichever of the two the file sets. */
+	if (c->line[K_HEALTH_TIMEOUT] || c->line[K_HEALTH_INTERVAL])
+		line = c->line[K_HEALTH_TIMEOUT] ? c->line[K_HEALTH_TIMEOUT] :
+		    c->line[K_HEALTH_INTERVAL];
 	if (c->health_timeout >= c->health_interval)
-		problem(x, c->line[K_HEALTH_TIMEOUT] ? c->line[K_HEALTH_TIMEOUT] :
-		    line, "HEALTH_TIMEOUT (%s) must be shorter than "
+		problem(x, line, "HEALTH_TIMEOUT (%s) must be shorter than "
 		    "HEALTH_INTERVAL (%s)", secs(c->health_timeout, b1, 40),
 		    secs(c->health_interval, b1 + 40, 40));
 }
@@ -1423,6 +1426,10 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 		default_name(&s->init, path);
 	}
 	s->top = &s->init;
+	/* Without an init.conf, the set is known by what was given. */
+	if (s->init.path == NULL)
+		s->init.path = arena_str(dir != NULL ? dir : paths[0],
+		    strlen(dir != NULL ? dir : paths[0]));
 	/* Supervisor-wide values every part of init reads per service. */
 	for (i = 0; i < s->n; i++) {
 		s->svc[i].log_format = s->init.log_format;

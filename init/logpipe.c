@@ -132,8 +132,11 @@ lp_drain(struct logpipe *lp)
 		}
 		done += (size_t)w;
 	}
-	memmove(lp->q, lp->q + done, lp->qlen - done);
-	lp->qlen -= done;
+	/* Nothing queued yet means no queue at all: q is NULL then. */
+	if (done > 0) {
+		memmove(lp->q, lp->q + done, lp->qlen - done);
+		lp->qlen -= done;
+	}
 	if (lp->qlen == 0 && lp->dropped > 0) {
 		lost = lp->dropped;
 		lp->dropped = 0;
@@ -189,7 +192,8 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 {
 	int i, k, p[2];
 
-	memset(lp, 0, sizeof(*lp));
+	/* Part of init's static state: zero already, and untouched pages stay
+	 * out of its RSS. */
 	lp->cs = cs;
 	lp->level = cs->top->log_level;
 	lp->format = cs->top->log_format;

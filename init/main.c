@@ -16,6 +16,21 @@
 #include "tail.h"
 #include "util.h"
 
+#ifdef INIT_SANITIZE
+/*
+ * The ASan+UBSan test build only.  init allocates nothing on the heap
+ * (mmap only), so LeakSanitizer has nothing to find, and it cannot run
+ * without /proc or under ptrace, which tests do on purpose.  Compiled in:
+ * without /proc, ASan cannot read options from the environment either.
+ */
+const char *__asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+#endif
+
 static const char usage_text[] =
     "usage: init start CONF|DIR|CONF... [-- CMD [ARG...]]  supervise the services\n"
     "       init -- CMD [ARG...]                supervise CMD, no config file\n"
@@ -78,29 +93,12 @@ cmd_start(int argc, char **argv, struct confset *cs, sigbits orig)
 	return sv_run(cs, orig);
 }
 
-/* One service from the command line (and INIT_*): `init --`, drop-ins. */
-int
-run_dash(struct confset *cs, const struct setting *ov, int nov, char **cmd,
-    sigbits orig)
-{
-	int e;
-
-	memset(cs, 0, sizeof(*cs));
-	e = conf_load(&cs->svc[0], MODE_DASH, NULL, ov, nov, cmd);
-	if (e > 0)
-		diex(2, "%d problem%s in the configuration; nothing started",
-		    e, e == 1 ? "" : "s");
-	cs->n = 1;
-	cs->top = &cs->svc[0];
-	return sv_run(cs, orig);
-}
-
 static int
 cmd_dash(int argc, char **argv, struct confset *cs, sigbits orig)
 {
 	if (argc < 3)
 		return usage("--: missing the command to run");
-	return run_dash(cs, NULL, 0, argv + 2, orig);
+	return sv_run_dash(cs, NULL, 0, argv + 2, orig);
 }
 
 static int

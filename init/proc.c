@@ -111,12 +111,13 @@ skipped(pid_t pid, const pid_t *skip, int nskip)
 }
 
 /*
- * Call FN(PID, ARG) for every pid in the children list at PATH; 0, or -1
- * if it cannot be opened.  The list may be long (thousands of orphans):
- * it is read in blocks, numbers split across two blocks joined up.
+ * Call FN(PID, ARG) for every pid in the children list at PATH, until it
+ * returns nonzero; 0, or -1 if it cannot be opened.  The list may be long
+ * (thousands of orphans): it is read in blocks, numbers split across two
+ * blocks joined up.
  */
 static int
-each_child(const char *path, void (*fn)(pid_t, void *), void *arg)
+each_child(const char *path, int (*fn)(pid_t, void *), void *arg)
 {
 	char buf[4096];
 	ssize_t n, i;
@@ -133,12 +134,13 @@ each_child(const char *path, void (*fn)(pid_t, void *), void *arg)
 				digits++;
 				continue;
 			}
-			if (digits > 0 && digits < 11)
-				fn((pid_t)pid, arg);
+			if (digits > 0 && digits < 11 && fn((pid_t)pid, arg))
+				goto done;
 			pid = digits = 0;
 		}
 	if (digits > 0 && digits < 11)
 		fn((pid_t)pid, arg);
+done:
 	close(fd);
 	return 0;
 }
@@ -150,17 +152,19 @@ struct walk {
 	int		 nskip;
 };
 
-static void
+static int
 add(pid_t pid, void *arg)
 {
 	struct walk *w = arg;
 
-	if (w->n == w->max || skipped(pid, w->skip, w->nskip) ||
-	    proc_stat(pid, &w->p[w->n]) < 0)
-		return;
+	if (w->n == w->max)
+		return 1;
+	if (skipped(pid, w->skip, w->nskip) || proc_stat(pid, &w->p[w->n]) < 0)
+		return 0;
 	w->p[w->n].parent = w->parent;
 	w->p[w->n].svc = -1;
 	w->n++;
+	return 0;
 }
 
 struct tasks {
@@ -221,13 +225,15 @@ struct count {
 	int		 nskip, n;
 };
 
-static void
+/* Only "none" or "some" matters: stop at the first. */
+static int
 count_one(pid_t pid, void *arg)
 {
 	struct count *c = arg;
 
 	if (!skipped(pid, c->skip, c->nskip))
 		c->n++;
+	return c->n > 0;
 }
 
 int

@@ -186,7 +186,9 @@ ran(struct sv *sv, struct service *s)
 			svc_signal(sv, s, sig);
 	if (s->state != SS_UP)
 		return;
-	if (s->readyfd < 0 && s->c->probe == PROBE_NONE_KIND)
+	/* A oneshot is ready when it has succeeded (decide() says so). */
+	if (s->readyfd < 0 && s->c->probe == PROBE_NONE_KIND &&
+	    s->c->type != TYPE_ONESHOT)
 		s->ready = 1;
 	health_start(sv, s);
 	sv_saved(sv, s);
@@ -205,9 +207,14 @@ exec_failed(struct sv *sv, struct service *s)
 }
 
 /* Ask the run to stop for WHY: its stop signal now, SIGKILL later. */
+static const char *const why_names[] = {
+	"", "stop", "restart", "watchdog_cpu", "watchdog_mem", "unhealthy"
+};
+
 static void
 stop_run(struct sv *sv, struct service *s, int why)
 {
+	char b[16];
 	int sig = why == WHY_REQUEST && sv->stop_sig != 0 ? sv->stop_sig :
 	    s->c->stop_signal;
 
@@ -217,6 +224,9 @@ stop_run(struct sv *sv, struct service *s, int why)
 	s->state = SS_STOPPING;
 	health_stop(sv, s);
 	svc_signal(sv, s, sig);
+	sv_log(sv, s, LV_INFO, "signal_forwarded", (struct field[]){
+	    FS("signal", sig_name(sig, b, sizeof(b))), FN("pgid", s->pid),
+	    FS("reason", why_names[why]), FEND });
 	arm(s, T_KILL, now_ms() + s->c->stop_timeout);
 	sv_saved(sv, s);
 }
@@ -559,7 +569,7 @@ svc_init(struct sv *sv, struct service *s, int idx)
 	memset(s, 0, sizeof(*s));
 	s->idx = idx;
 	s->c = &sv->cs->svc[idx];
-	s->statusfd = s->readyfd = s->probe_fd = -1;
+	s->statusfd = s->readyfd = s->probe_fd = s->probe_statusfd = -1;
 	s->delay = s->c->restart_delay;
 	s->last_code = -1;
 	if (s->c->max_restarts > 0) {

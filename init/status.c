@@ -175,7 +175,7 @@ measure(const struct sup *sup, struct found *f, int n)
 	}
 	skip[0] = (pid_t)num(sup->writer);
 	sc = (struct wd_scope){ sup->pid, mains, confs, ws, n, skip,
-	    skip[0] > 0 ? 1 : 0 };
+	    skip[0] > 0 ? 1 : 0, NULL, 0 };
 	if (wd_sample(&w, &sc, now_ms(), v) < 0)
 		return;
 	sleep_ms(250);
@@ -242,7 +242,9 @@ print_one(const struct sup *sup, const struct found *f)
 		say("child:       none\n");
 	say("restarts:    %s\n", f->restarts[0] ? f->restarts : "0");
 	say("last exit:   %s\n", last_exit(f, b3, sizeof(b3)));
-	if (f->health[0] != '\0')
+	if (f->health[0] != '\0' && since(f->hat) < 0)
+		say("health:      %s (no probe yet)\n", f->health);
+	else if (f->health[0] != '\0')
 		say("health:      %s (%s, %s ms, %s ago)\n", f->health,
 		    f->hout[0] ? f->hout : "-", f->hms[0] ? f->hms : "-",
 		    dur(since(f->hat), b1, sizeof(b1)));
@@ -272,9 +274,14 @@ print_table(const struct confset *cs, const struct sup *sup,
 	    "SERVICE", "STATE", "READY", "PID", "UPTIME", "RESTARTS",
 	    "LAST EXIT", "CPU%", "RSS MB", "HEALTH", "LIMITS");
 	for (i = 0; i < n; i++) {
-		fmt(lim, sizeof(lim), "%s%lld%% %lldMB", "",
-		    f[i].c != NULL ? f[i].c->max_cpu_pct : 0,
-		    f[i].c != NULL ? f[i].c->max_mem_mb : 0);
+		lim[0] = '\0';
+		if (f[i].c != NULL && f[i].c->max_cpu_pct > 0)
+			fmt(lim, sizeof(lim), "cpu %lld%% ", f[i].c->max_cpu_pct);
+		if (f[i].c != NULL && f[i].c->max_mem_mb > 0)
+			fmt(lim + strlen(lim), sizeof(lim) - strlen(lim),
+			    "mem %lldMB", f[i].c->max_mem_mb);
+		if (lim[0] == '\0')
+			fmt(lim, sizeof(lim), "-");
 		say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5lld %7lld %-10s %s\n",
 		    f[i].name, f[i].state, strcmp(f[i].ready, "1") == 0 ? "yes" :
 		    "no", num(f[i].pid) > 0 ? f[i].pid : "-",
@@ -345,7 +352,10 @@ json_service(const struct found *f, const char *lead, int name)
 	    last, f->cpu, f->mem, f->c != NULL ? f->c->max_cpu_pct : 0,
 	    f->c != NULL ? f->c->max_mem_mb : 0,
 	    strcmp(f->critical, "0") == 0 ? "false" : "true");
-	if (f->health[0] != '\0')
+	if (f->health[0] != '\0' && since(f->hat) < 0)
+		say(",\"health\":{\"state\":\"%s\",\"ok\":false,\"output\":null,"
+		    "\"duration_ms\":null,\"age_s\":null}", f->health);
+	else if (f->health[0] != '\0')
 		say(",\"health\":{\"state\":\"%s\",\"ok\":%s,\"output\":%s,"
 		    "\"duration_ms\":%s,\"age_s\":%lld}", f->health,
 		    strcmp(f->hok, "1") == 0 ? "true" : "false",
@@ -493,9 +503,11 @@ st_health(const struct confset *cs, const char *only)
 			    strcmp(f.done, "success") == 0;
 		if (!ok)
 			rc = 1;
-		if (f.health[0] != '\0')
+		if (f.health[0] != '\0' && since(f.hat) < 0)
+			say("%s: %s (no probe yet)\n", f.name, f.health);
+		else if (f.health[0] != '\0')
 			say("%s: %s (%s, %s ago)\n", f.name, f.health,
-			    f.hout[0] ? f.hout : "no probe yet",
+			    f.hout[0] ? f.hout : "-",
 			    dur(since(f.hat), b, sizeof(b)));
 		else
 			say("%s: %s, no health check\n", f.name, f.state);

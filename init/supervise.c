@@ -179,6 +179,12 @@ sv_done(struct sv *sv, struct service *s)
 		return;
 	if (s->done_why == DONE_SUCCESS)
 		return;
+	/* `init down`: kept down on purpose, until `init up`. */
+	if (s->held_down) {
+		sv_log(sv, s, LV_INFO, "service_down", (struct field[]){
+		    FN("status", s->last_status), FS("why", "down"), FEND });
+		return;
+	}
 	if (!s->c->critical) {
 		sv_log(sv, s, LV_WARN, "service_down", (struct field[]){
 		    FN("status", s->last_status), FEND });
@@ -322,6 +328,21 @@ ru_ticks(const struct rusage *ru, long hz)
 	return us * (unsigned long long)hz / 1000000ULL;
 }
 
+/* CPU ticks init itself, its log writer and its probes used. */
+static unsigned long long
+own_ticks(const struct sv *sv)
+{
+	struct rusage ru;
+	struct pstat p;
+	unsigned long long t = sv->other_reaped;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		t += ru_ticks(&ru, sv->wd.hz);
+	if (sv->lp.writer > 0 && proc_stat(sv->lp.writer, &p) == 0)
+		t += p.utime + p.stime;
+	return t;
+}
+
 static void
 wd_scope(struct sv *sv, struct wd_scope *sc, pid_t *mains,
     const struct conf **confs, struct wd_svc *svcs, pid_t *skip)
@@ -340,6 +361,8 @@ wd_scope(struct sv *sv, struct wd_scope *sc, pid_t *mains,
 	sc->n = sv->n;
 	sc->skip = skip;
 	sc->nskip = own_pids(sv, skip);
+	sc->cg = sv->cg.dirfd >= 0 ? &sv->cg : NULL;
+	sc->other = sc->cg != NULL ? own_ticks(sv) : 0;
 }
 
 static void
@@ -378,13 +401,17 @@ reap(struct sv *sv)
 			if (sv->svc[i].pid == pid || sv->svc[i].probe_pid == pid)
 				s = &sv->svc[i];
 		if (s != NULL && s->probe_pid == pid) {
-			if (!WIFSTOPPED(ws))
+			if (!WIFSTOPPED(ws)) {
+				sv->other_reaped += ru_ticks(&ru, sv->wd.hz);
 				health_reaped(sv, s, ws);
+			}
 			continue;
 		}
 		if (pid == sv->lp.writer) {
-			if (!WIFSTOPPED(ws))
+			if (!WIFSTOPPED(ws)) {
+				sv->other_reaped += ru_ticks(&ru, sv->wd.hz);
 				writer_died(sv, ws);
+			}
 			continue;
 		}
 		if (WIFSTOPPED(ws)) {
@@ -570,7 +597,7 @@ advance(struct sv *sv, int none_left)
 		}
 		for (i = 0; i < sv->n && sv->phase == PH_RUN; i++) {
 			s = &sv->svc[i];
-			if (s->state == SS_DONE)
+			if (s->state == SS_DONE && !s->held_down)
 				continue;
 			/* Down and waiting for one that is done and not ready. */
 			blocked = s->state == SS_DOWN;
@@ -578,8 +605,9 @@ advance(struct sv *sv, int none_left)
 				if (((cs->deps[i][j / 8] >> (j % 8)) & 1) &&
 				    !sv->svc[j].ready && sv->svc[j].state != SS_DONE)
 					blocked = 0;
-			if (s->state == SS_DOWN && s->held_down)
-				blocked = 1;
+			/* Held down: `init up` may bring it back, so stay. */
+			if (s->held_down)
+				blocked = 0;
 			busy |= !blocked;
 		}
 		if (sv->phase == PH_RUN && !busy) {
@@ -681,7 +709,9 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	int i, watch = 0;
 
 	(void)v;
-	memset(sv, 0, sizeof(*sv));
+	/* SV is static and used once: zero already (a memset would put all
+	 * of its pages in init's RSS). */
+	sv->cg.dirfd = -1;
 	sv->cs = cs;
 	sv->top = cs->top;
 	sv->n = cs->n;
@@ -712,6 +742,9 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 		if (wd_init(&sv->wd) < 0)
 			die(1, "cannot allocate the watchdog's process table");
 		sv->watching = 1;
+		/* One service in a container of its own: its cgroup's counters. */
+		if (sv->n == 1)
+			cg_open(&sv->cg);
 		sv->t[TS_TICK] = now_ms() + sv->top->check_interval;
 	}
 	if (sv->top->pdeathsig > 0)
@@ -725,7 +758,8 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	    FS("version", INIT_VERSION), FN("pid", sv->self),
 	    FS("role", sv->pid1 ? "pid1" : "subreaper"),
 	    FS("config", cs->top->path != NULL ? cs->top->path : "-"),
-	    FN("services", sv->n), FEND });
+	    FN("services", sv->n), FS("watchdog", !sv->watching ? "off" :
+	    sv->cg.dirfd >= 0 ? "cgroup" : "proc"), FEND });
 	st_save(sv);
 	return 0;
 }
@@ -743,13 +777,31 @@ poll_fds(struct sv *sv)
 	}
 }
 
+/* One service from the command line (and INIT_*): `init --`, drop-ins. */
+int
+sv_run_dash(struct confset *cs, const struct setting *ov, int nov, char **cmd,
+    sigbits orig)
+{
+	int e;
+
+	/* CS is static: zero already; touching all of it would cost RSS. */
+	e = conf_load(&cs->svc[0], MODE_DASH, NULL, ov, nov, cmd);
+	if (e > 0)
+		diex(2, "%d problem%s in the configuration; nothing started",
+		    e, e == 1 ? "" : "s");
+	cs->n = 1;
+	cs->top = &cs->svc[0];
+	return sv_run(cs, orig);
+}
+
 int
 sv_run(const struct confset *cs, sigbits orig)
 {
 	static struct sv sv;	/* large: keep it off the stack */
 	siginfo_t si;
 	long long t, wait;
-	int none_left;
+	unsigned long restarts;
+	int none_left, i;
 
 	if (setup(&sv, cs, orig) < 0)
 		return 2;
@@ -773,8 +825,10 @@ sv_run(const struct confset *cs, sigbits orig)
 		advance(&sv, none_left);
 	}
 	sv.status = exit_status(&sv);
+	for (i = 0, restarts = 0; i < sv.n; i++)
+		restarts += sv.svc[i].restarts;
 	sv_log(&sv, NULL, LV_INFO, "exiting", (struct field[]){
-	    FN("status", sv.status), FN("restarts", sv.svc[0].restarts), FEND });
+	    FN("status", sv.status), FN("restarts", restarts), FEND });
 	st_release(&sv.st);
 	lp_finish(&sv.lp, sv.top->stop_timeout > 1000 ? sv.top->stop_timeout :
 	    1000);

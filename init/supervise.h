@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "conf.h"
 #include "log.h"
 #include "logpipe.h"
@@ -94,9 +95,12 @@ struct service {
 	long long		 probe_wall;	/* last result, epoch seconds */
 	long long		 probe_ms;	/* its duration */
 	int			 probe_ok;
-	char			 probe_msg[PROBE_MSG_MAX + 1];
+	char			 probe_msg[PROBE_MSG_MAX + 1];	/* last result's line */
+	char			 probe_out[PROBE_MSG_MAX + 1];	/* the running probe's */
+	int			 probe_eol;	/* probe_out holds a whole line */
+	int			 probe_statusfd; /* HEALTH_CMD's exec status, or -1 */
+	int			 probe_killed;	/* at HEALTH_TIMEOUT, or its run ended */
 
-	int			 probe_killed;	/* at HEALTH_TIMEOUT */
 	int			 held_down;	/* `init down`: stays down */
 	pid_t			 last_pgid;	/* the group of the last run */
 };
@@ -138,6 +142,8 @@ struct sv {
 	int			 kill_rounds;	/* leftovers SIGKILLed so far */
 	int			 io_pending;	/* a kernel SIGIO: poll the pipes */
 	int			 watching;	/* some service has limits */
+	struct cg		 cg;		/* the container's counters, if used */
+	unsigned long long	 other_reaped;	/* ticks of reaped writers, probes */
 	struct wd_svc		 wdsvc[SERVICES_MAX];
 	unsigned		 ctl_last;	/* the last control request done */
 };
@@ -187,5 +193,12 @@ void	st_save(struct sv *);
  * ORIG is the signal mask init inherited (every signal is blocked now).
  */
 int	sv_run(const struct confset *, sigbits);
+/*
+ * Load one service from a command line (CMD) with settings OV (N of
+ * them), as `init --` and the drop-ins do, and supervise it; exits 2 on
+ * a bad configuration.
+ */
+int	sv_run_dash(struct confset *, const struct setting *, int, char **,
+	    sigbits);
 
 #endif

@@ -148,6 +148,71 @@ owner(const struct wd *w, const struct wd_scope *sc, int i)
 	return sc->n == 1 ? 0 : -1;
 }
 
+/*
+ * One service in a container of its own: the cgroup's counters are the
+ * service's (less init's own CPU: itself, its log writer, its probes).
+ * The process tree is read only if memory.current is missing, or to name
+ * the top processes of a breach (by their CPU seconds so far).
+ */
+static int
+cg_sample(struct wd *w, const struct wd_scope *sc, long long now,
+    struct wd_verdict *v)
+{
+	const struct conf *c = sc->conf[0];
+	struct wd_svc *s = &sc->svc[0];
+	unsigned long long total, delta;
+	long long usec, kb = -1;
+	int n, i;
+
+	usec = cg_cpu_usec(sc->cg);
+	if (usec < 0)
+		return -1;
+	memset(v, 0, sizeof(*v));
+	v->cpu_pct = -1;
+	v->nprocs = -1;
+	total = (unsigned long long)usec * (unsigned long long)w->hz / 1000000ULL;
+	total = total > sc->other ? total - sc->other : 0;
+	if (s->base && now > s->at) {
+		delta = total > s->total ? total - s->total : 0;
+		v->kind = wd_judge_cpu(c, delta, now - s->at, w->hz, &s->over,
+		    &v->cpu_pct);
+	}
+	s->total = total;
+	s->at = now;
+	s->base = 1;
+	if (c->max_mem_mb > 0 || v->kind != WD_NONE)
+		kb = cg_mem_kb(sc->cg);
+	if (kb >= 0)
+		v->mem_mb = v->rss_mb = kb / 1024;
+	if (v->kind == WD_NONE && (c->max_mem_mb == 0 || (kb >= 0 &&
+	    v->mem_mb <= c->max_mem_mb)))
+		return 0;
+	if (v->kind == WD_NONE && kb >= 0)
+		v->kind = WD_MEM;
+	n = proc_tree(sc->self, sc->skip, sc->nskip, w->procs, PROCS_MAX);
+	if (n < 0)
+		return v->kind == WD_NONE ? -1 : 0;
+	v->nprocs = n;
+	for (i = 0; i < n; i++) {
+		w->procs[i].svc = 0;
+		w->val[i] = v->kind == WD_CPU ? (long long)(ticks(&w->procs[i]) /
+		    (unsigned long long)w->hz) : w->procs[i].rss * w->page_kb / 1024;
+		if (kb < 0)
+			v->rss_mb += w->procs[i].rss * w->page_kb;
+	}
+	if (kb < 0) {
+		/* No memory.current: the tree's RSS, as without a cgroup. */
+		v->mem_mb = v->rss_mb /= 1024;
+		if (v->kind == WD_NONE && c->max_mem_mb > 0 &&
+		    v->mem_mb > c->max_mem_mb)
+			v->kind = WD_MEM;
+	}
+	if (v->kind != WD_NONE)
+		top(w, n, 0, v->kind == WD_CPU ? "s" : "MB", v->top,
+		    sizeof(v->top));
+	return 0;
+}
+
 int
 wd_sample(struct wd *w, const struct wd_scope *sc, long long now,
     struct wd_verdict *v)
@@ -161,6 +226,8 @@ wd_sample(struct wd *w, const struct wd_scope *sc, long long now,
 
 	if (wd_init(w) < 0)
 		return -1;
+	if (sc->cg != NULL && sc->cg->dirfd >= 0 && sc->n == 1)
+		return cg_sample(w, sc, now, v);
 	n = proc_tree(sc->self, sc->skip, sc->nskip, w->procs, PROCS_MAX);
 	if (n < 0)
 		return -1;

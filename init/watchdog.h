@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "conf.h"
 #include "proc.h"
 
@@ -59,6 +60,8 @@ struct wd_scope {
 	int			 n;
 	const pid_t		*skip;		/* not measured: log writer, probes */
 	int			 nskip;
+	const struct cg		*cg;		/* the container's counters, or NULL */
+	unsigned long long	 other;		/* ticks of init's own in the cgroup */
 };
 
 /* Allocate W's buffers once; 0, or -1 if out of memory. */

@@ -10,8 +10,9 @@ BENCH_CC	:= $(if $(MUSL_CC),$(MUSL_CC),$(CC))
 BENCH_BINS	:= $(patsubst bench/%.c,$(BENCH_DIR)/%,$(wildcard bench/*.c))
 
 .PHONY: bench bench-build
-# The aarch64 build too: bench reports its size beside build/init's.
-bench-build: build/init $(BENCH_BINS)
+# The aarch64 build too: bench reports its size beside build/init's; the
+# httpd fixture serves the HEALTH_TCP and HEALTH_HTTP probes.
+bench-build: build/init $(BENCH_BINS) $(FIXDIR)/httpd
 	$(MAKE) --no-print-directory ARCH=aarch64 SANITIZE=0 BUILD=build/aarch64 build/aarch64/init
 
 $(BENCH_DIR):

@@ -75,5 +75,5 @@ test-aarch64:
 		build/aarch64/init fixtures
 	exe=$$(sh tests/qemu-setup.sh build/aarch64/init) && \
 	INIT_BIN=$(abspath build/aarch64/init) FIX_DIR=$(abspath build/aarch64/fixtures) \
-		WORKER_BIN=$(abspath build/aarch64/worker) INIT_EXE="$$exe" \
+		WORKER_BIN=$(abspath build/aarch64/worker) TEST_INIT_EXE="$$exe" \
 		bats $(CROSS_SKIP) $(BATSFLAGS) $(CROSS_BATS)

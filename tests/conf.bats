@@ -165,3 +165,12 @@ bad_bytes() {
 	done <<<"$output"
 	grep -q '^ENV_[A-Z_]*=' "$ROOT/configs/example.conf"
 }
+
+@test "a misspelt INIT_<KEY> is warned about with the nearest key, not ignored silently" {
+	printf '%s\n' "COMMAND=x" >"$T/c.conf"
+	INIT_MAX_MEM=5 run "$INIT" check "$T/c.conf"
+	assert_success
+	assert_output --partial "environment: INIT_MAX_MEM names no setting (did you mean INIT_MAX_MEM_MB?); ignored"
+	INIT_QQQQQQQQQQ=1 run "$INIT" check "$T/c.conf"
+	assert_output --partial "INIT_QQQQQQQQQQ names no setting; ignored"
+}

@@ -250,7 +250,7 @@ podman_at_least() {
 	podman stop -t 15 "$C" >/dev/null
 	[ "$(exit_code_of "$C")" = 0 ]
 	run all_of "$C"
-	assert_line --partial 'event=signal_forwarded signal=TERM'
+	assert_line --regexp 'event=signal_forwarded signal=TERM .*reason=stop'
 	assert_line 'worker: shutting down (signal TERM)'
 	assert_line --regexp ' event=child_exited .*status=0 .*reason=stopped'
 	# init exited by itself: had podman's SIGKILL come first, nothing would
@@ -472,6 +472,58 @@ run_init_ctr() {
 	assert_line --regexp ' event=started .*role=pid1 '
 }
 
+# ---------------------------------------------------------- health checks
+
+# health_of CONTAINER: the engine's health status of it.
+health_of() { podman inspect -f '{{.State.Health.Status}}' "$1"; }
+# hc_says CONTAINER STATUS: `podman healthcheck run` (the image's HEALTHCHECK,
+# /init health) leaves the container's health at STATUS.
+hc_says() {
+	podman healthcheck run "$1" >/dev/null 2>&1 || true
+	[ "$(health_of "$1")" = "$2" ]
+}
+
+# healthcheck_cycle IMAGE: healthy, then unhealthy once the worker hangs
+# (SIGUSR1, passed on by init), then init restarts it.
+healthcheck_cycle() {
+	run podman image inspect -f '{{json .Config.Healthcheck.Test}}' "$1"
+	assert_output '["CMD","/init","health","/etc/init/example.conf"]'
+	# Faster probes than the config's; a long restart delay keeps the
+	# unhealthy worker down for a while (the config's RESTART_DELAY_MAX).
+	run_ctr health -e INIT_HEALTH_INTERVAL=1 -e INIT_HEALTH_TIMEOUT=0.5 \
+		-e INIT_RESTART_DELAY=30 "$1"
+	wait_until 60 logs_have "$C" 'event=health_changed from=starting to=healthy .*output="HTTP 200"'
+	wait_until 60 hc_says "$C" healthy
+	run podman healthcheck run "$C"
+	assert_success
+	run podman exec "$C" /init health "$CONF"
+	assert_success
+	assert_output --regexp '^demo_worker: healthy \(HTTP 200, [0-9]+s ago\)$'
+	podman kill -s USR1 "$C" >/dev/null
+	wait_until 30 logs_have "$C" 'worker: hanging'
+	wait_until 60 logs_have "$C" 'event=health_changed from=healthy to=unhealthy .*output="timeout after 500 ms"'
+	# The engine counts its own --retries=3 failing runs first.
+	wait_until 60 hc_says "$C" unhealthy
+	run podman healthcheck run "$C"
+	assert_failure
+	run podman exec "$C" /init health "$CONF"
+	assert_failure 1
+	run all_of "$C"
+	assert_line --regexp ' event=child_exited .*reason=unhealthy'
+	assert_line --regexp ' event=restart_scheduled delay_ms=30000 '
+	assert_line 'worker: shutting down (signal TERM)'
+}
+
+@test "podman healthcheck run: the scratch image is healthy, then unhealthy once the worker hangs" {
+	needs_images
+	healthcheck_cycle "$IMG"
+}
+
+@test "podman healthcheck run: the slim image (Python worker) is healthy, then unhealthy once it hangs" {
+	needs_images
+	healthcheck_cycle "$IMG_SLIM"
+}
+
 # ------------------------------------------------------------ slim image
 
 @test "the slim image supervises the Python worker under init and stops it cleanly" {
@@ -514,8 +566,12 @@ run_init_ctr() {
 	assert_output "$(printf '        command:\n        - /init\n        image: process-supervisor:local')"
 	run awk '/^      - args:/,/^        command:/' "$BATS_TEST_TMPDIR/k8s.yaml"
 	assert_output "$(printf '      - args:\n        - start\n        - /etc/init/example.conf\n        command:')"
-	run awk '/livenessProbe:/,/failureThreshold:/' "$BATS_TEST_TMPDIR/k8s.yaml"
-	assert_output --partial "$(printf '            command:\n            - /init\n            - status\n            - /etc/init/example.conf\n')"
+	# Readiness and liveness: init's own health check, through init health.
+	local probe
+	for probe in readinessProbe livenessProbe; do
+		run awk "/$probe:/,/failureThreshold:/" "$BATS_TEST_TMPDIR/k8s.yaml"
+		assert_output --partial "$(printf '            command:\n            - /init\n            - health\n            - /etc/init/example.conf\n')"
+	done
 }
 
 @test "the k8s config is valid and fits the pod: emptyDirs, limits above the watchdog, grace above STOP_TIMEOUT" {
@@ -539,7 +595,7 @@ run_init_ctr() {
 	[ $(($(conf_value "$C" STOP_DELAY) + $(conf_value "$C" STOP_TIMEOUT) + 5)) -le "$grace" ]
 }
 
-@test "the k8s pod runs with a read-only root, as non-root, without privileges, and its liveness command succeeds" {
+@test "the k8s pod runs with a read-only root, as non-root, without privileges, and its probe commands succeed" {
 	needs_images
 	kube_play
 	wait_until 30 logs_have "$C" 'worker: heartbeat 1 '
@@ -558,16 +614,21 @@ run_init_ctr() {
 	run all_of "$C"
 	assert_line --regexp '^worker: heartbeat 1 pid=[0-9]+$'
 	assert_line --regexp ' event=child_started pid=[0-9]+ command=/worker restarts=0$'
-	# The liveness probe's command, as the manifest gives it.  (podman 4
-	# turns exec probes into shell healthchecks, which scratch cannot run.)
-	local probe
-	probe=$(awk '/livenessProbe:/ { p = 1 } p && /^ +- / { print $2 } p && /failureThreshold:/ { exit }' \
-		"$BATS_TEST_TMPDIR/k8s.yaml" | tr '\n' ' ')
-	[ "$probe" = "/init status /etc/init/example.conf " ]
-	# shellcheck disable=SC2086
-	run podman exec "$C" $probe
-	assert_success
-	assert_output --partial 'running'
+	# The probes' commands, as the manifest gives them.  (podman 4 turns
+	# exec probes into shell healthchecks, which scratch cannot run.)
+	local probe kind
+	for kind in readinessProbe livenessProbe; do
+		probe=$(awk "/$kind:/ { p = 1 } p && /^ +- / { print \$2 } p && /failureThreshold:/ { exit }" \
+			"$BATS_TEST_TMPDIR/k8s.yaml" | tr '\n' ' ')
+		[ "$probe" = "/init health /etc/init/example.conf " ]
+		# Healthy once init's first probe of the worker's /healthz passed.
+		# shellcheck disable=SC2086
+		wait_until 60 podman exec "$C" $probe
+		# shellcheck disable=SC2086
+		run podman exec "$C" $probe
+		assert_success
+		assert_output --regexp '^demo_worker: healthy \(HTTP 200, [0-9]+s ago\)$'
+	done
 }
 
 @test "deleting the pod stops the worker gracefully within terminationGracePeriodSeconds" {

@@ -172,3 +172,30 @@ load helper
 	[ "$pid" = "$pgid" ]
 	[ "$pid" = "$sid" ]
 }
+
+@test "started with fds 0, 1 and 2 closed, init gives the child /dev/null there, not its own pipes" {
+	# What the child's fds 0 and 1 are, into the file named by its argument.
+	printf '%s\n' 'import os, sys' \
+		'open(sys.argv[1], "w").write(os.readlink("/proc/self/fd/0") + "\n" + os.readlink("/proc/self/fd/1") + "\n")' \
+		'print("hello")' >"$T/fds.py"
+	printf '%s\n' "COMMAND='python3 $T/fds.py $T/fds'" "LOG_DIR=$T/logs" "PID_DIR=" \
+		NAME=cl >"$T/c.conf"
+	run bash -c "exec 0<&- 1>&- 2>&-; exec $INIT start $T/c.conf"
+	assert_success
+	# With LOG_DIR, stdout is the log writer's pipe; stdin is /dev/null.
+	[ "$(sed -n 1p "$T/fds")" = /dev/null ]
+	sed -n 2p "$T/fds" | grep -q '^pipe:'
+	grep -q 'line="hello"' "$T/logs/cl-$(date -u +%F).log"
+	run bash -c "exec 0<&- 1>&- 2>&-; exec $INIT -- python3 $T/fds.py $T/fd1"
+	assert_success
+	[ "$(sed -n 2p "$T/fd1")" = /dev/null ]
+}
+
+@test "INIT_* variables are init's: the child does not get them (a nested init starts)" {
+	INIT_NAME=outer INIT_PID_DIR=$T/run run "$INIT" -- "$INIT" -- /usr/bin/env
+	assert_success
+	refute_line --regexp '^INIT_'
+	# ENV_ keys can still set one on purpose.
+	INIT_ENV_INIT_LOG_LEVEL=debug run "$INIT" -- /usr/bin/env
+	assert_line INIT_LOG_LEVEL=debug
+}

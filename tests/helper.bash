@@ -8,14 +8,18 @@ load '/usr/lib/bats/bats-assert/load'
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # Another build (make test-aarch64) passes its own binary, fixtures and worker.
-INIT=${INIT_BIN:-$ROOT/build/init}
-# Not for init: it warns about INIT_* variables that name no setting.
+# INIT_BIN is not for init (it warns about INIT_* variables that name no
+# setting), so it is not passed on; but bats sources this file again in a
+# new process for each test, which sees only what is exported: the choice
+# travels as TEST_INIT_BIN.
+export TEST_INIT_BIN=${INIT_BIN:-${TEST_INIT_BIN:-}}
 export -n INIT_BIN
+INIT=${TEST_INIT_BIN:-$ROOT/build/init}
 FIX=${FIX_DIR:-$ROOT/build/fixtures}
 WORKER=${WORKER_BIN:-$ROOT/build/worker}
 # What /proc/PID/exe names for a running init: the binary itself, or, for one
 # run through binfmt_misc (qemu-user), the interpreter.
-INIT_EXE=${INIT_EXE:-$INIT}
+INIT_EXE=${TEST_INIT_EXE:-$INIT}
 
 common_setup() {
 	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/init-test.XXXXXX")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Let this machine run aarch64 binaries through qemu-user (make test-aarch64)
 # and check that BINARY really runs; print the path that /proc/PID/exe
-# names for it (qemu's, see INIT_EXE in tests/helper.bash).
+# names for it (qemu's, see TEST_INIT_EXE in tests/helper.bash).
 #   sh tests/qemu-setup.sh BINARY
 # Needs qemu-user-static and binfmt-support (tests/deps.sh).  Safe to repeat.
 set -eu

@@ -96,3 +96,11 @@ runs() { wc -l <"$T/flaky.runs"; }
 		run -127 "$INIT" -- "$T/missing"
 	[ "$(grep -c 'command not found' <<<"$output")" -eq 3 ]
 }
+
+@test "RESTART_DELAY=0 with RESTART_DELAY_MAX backs off from 0.1 s" {
+	INIT_LOG_LEVEL=info INIT_RESTART_POLICY=always INIT_RESTART_DELAY=0 \
+		INIT_RESTART_DELAY_MAX=1 INIT_MAX_RESTARTS=5 run "$INIT" -- "$FIX/exitwith" 1
+	assert_failure 1
+	grep 'event=restart_scheduled' <<<"$output" | sed 's/.*delay_ms=\([0-9]*\).*/\1/' |
+		diff - <(printf '%s\n' 0 100 200 400 800)
+}

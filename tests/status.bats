@@ -236,3 +236,48 @@ running_worker() {
 	assert_failure 1
 	assert_output --partial "did not stop within"
 }
+
+@test "two init start of the same NAME at the same moment: exactly one runs" {
+	local i n
+	with "COMMAND='sleep 60'"
+	for i in 1 2 3 4 5; do
+		rm -rf "$RUN"
+		"$INIT" start "$T/c.conf" >"$T/o1" 2>&1 </dev/null & p1=$!
+		"$INIT" start "$T/c.conf" >"$T/o2" 2>&1 </dev/null & p2=$!
+		wait_until 10 eval 'grep -qs "already running" "$T/o1" "$T/o2"'
+		n=0
+		kill -0 "$p1" 2>/dev/null && n=$((n + 1))
+		kill -0 "$p2" 2>/dev/null && n=$((n + 1))
+		# One refused (exit 2), one runs.
+		wait_until 10 eval '! kill -0 "$p1" 2>/dev/null || ! kill -0 "$p2" 2>/dev/null'
+		kill -0 "$p1" 2>/dev/null && { run=$p1; other=$p2; } || { run=$p2; other=$p1; }
+		st=0; wait "$other" || st=$?
+		[ "$st" -eq 2 ]
+		[ "$(cat "$RUN/svc.supervisor.pid")" = "$run" ]
+		kill -s TERM "$run"
+		wait "$run" || true
+	done
+}
+
+@test "the state file keeps signal exits and long paths whole; status --json escapes every string" {
+	local dir
+	dir="$T/a \"quoted\" $(head -c 150 /dev/zero | tr '\0' d)"
+	mkdir -p "$dir"
+	printf '%s\n' "COMMAND='$FIX/exitwith -s 9'" NAME=svc "PID_DIR=$RUN" \
+		RESTART_POLICY=always RESTART_DELAY=30 >"$dir/c.conf"
+	start_init start "$dir/c.conf"
+	wait_until 10 grep -qx state=cooldown "$RUN/svc.state"
+	grep -qx 'last_exit_signal=KILL' "$RUN/svc.state"
+	grep -qx 'last_exit_status=137' "$RUN/svc.state"
+	grep -qxF "config=$dir/c.conf" "$RUN/svc.state"
+	run "$INIT" status "$dir/c.conf"
+	assert_success
+	assert_output --partial "last exit:   signal KILL (signal)"
+	run "$INIT" status "$dir/c.conf" --json
+	python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+assert d["config"] == sys.argv[2], d["config"]
+assert d["last_exit"]["signal"] == "KILL", d' "$output" "$dir/c.conf"
+	kill -s TERM "$INIT_PID"
+	wait_init
+}

@@ -5,21 +5,6 @@
 #include "compat.h"
 #include "unit.h"
 
-/*
- * run_dash lives in main.c, which the unit binary leaves out; compat_main
- * is never called here, so nothing runs this.
- */
-int
-run_dash(struct confset *cs, const struct setting *ov, int nov, char **cmd,
-    sigbits orig)
-{
-	(void)cs;
-	(void)ov;
-	(void)nov;
-	(void)cmd;
-	(void)orig;
-	return -1;
-}
 
 static struct compat c;
 

@@ -10,6 +10,7 @@
  */
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -81,13 +82,17 @@ cg_open(struct cg *c)
 	c->dirfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0)
 		return -1;
-	if (faccessat(c->dirfd, "cgroup.events", F_OK, 0) < 0 ||
+	/*
+	 * faccessat with no flags is the system call; musl's faccessat also
+	 * carries a forking AT_EACCESS check (600 bytes).
+	 */
+	if (syscall(SYS_faccessat, c->dirfd, "cgroup.events", F_OK) < 0 ||
 	    cg_cpu_usec(c) < 0) {
 		close(c->dirfd);
 		c->dirfd = -1;
 		return -1;
 	}
-	c->mem = faccessat(c->dirfd, "memory.current", R_OK, 0) == 0;
+	c->mem = syscall(SYS_faccessat, c->dirfd, "memory.current", R_OK) == 0;
 	return 0;
 }
 

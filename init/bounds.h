@@ -38,4 +38,11 @@
 #define PROBE_NAME_MAX	253		/* a DNS name without the final dot */
 #define PROBE_HOST_SHOW	100		/* bytes of a name quoted in a result */
 
+/*
+ * For a buffer of hundreds of KiB: linked at the end of .bss, so that all
+ * else stays within 1 MiB of the code (the aarch64 build's tiny code
+ * model, mk/cross.mk).
+ */
+#define BSS_LAST	__attribute__((section(".bss.~last")))
+
 #endif

@@ -9,8 +9,8 @@
  * counters would be the whole machine's: they are not used then.
  */
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -25,7 +25,7 @@ cg_field(const char *text, const char *key)
 	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
 	    p = p != NULL ? p + 1 : NULL)
 		if (strncmp(p, key, len) == 0 && p[len] == ' ')
-			return strtoll(p + len + 1, NULL, 10);
+			return num_scan(p + len + 1, NULL);
 	return -1;
 }
 
@@ -43,7 +43,7 @@ mountpoint(char *buf, size_t size)
 	for (line = info; *line != '\0'; line = strchr(line, '\n') + 1) {
 		if (strchr(line, '\n') == NULL)
 			break;
-		sep = strstr(line, " - cgroup2 ");
+		sep = str_find(line, " - cgroup2 ");
 		if (sep == NULL || sep > strchr(line, '\n'))
 			continue;
 		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...: fields 4 and 5. */
@@ -75,20 +75,24 @@ cg_open(struct cg *c)
 	    sizeof(text)) <= 0)
 		return -1;
 	/* The v2 line, "0::PATH": PATH "/" is the namespace's own root. */
-	if (strncmp(text, "0::/\n", 5) != 0 && strstr(text, "\n0::/\n") == NULL)
+	if (strncmp(text, "0::/\n", 5) != 0 && str_find(text, "\n0::/\n") == NULL)
 		return -1;
 	if (mountpoint(mnt, sizeof(mnt)) < 0)
 		return -1;
 	c->dirfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0)
 		return -1;
-	if (faccessat(c->dirfd, "cgroup.events", F_OK, 0) < 0 ||
+	/*
+	 * faccessat with no flags is the system call; musl's faccessat also
+	 * carries a forking AT_EACCESS check (600 bytes).
+	 */
+	if (syscall(SYS_faccessat, c->dirfd, "cgroup.events", F_OK) < 0 ||
 	    cg_cpu_usec(c) < 0) {
 		close(c->dirfd);
 		c->dirfd = -1;
 		return -1;
 	}
-	c->mem = faccessat(c->dirfd, "memory.current", R_OK, 0) == 0;
+	c->mem = syscall(SYS_faccessat, c->dirfd, "memory.current", R_OK) == 0;
 	return 0;
 }
 
@@ -128,7 +132,7 @@ cg_mem_kb(const struct cg *c)
 
 	if (!c->mem || cg_read(c, "memory.current", buf, sizeof(buf)) <= 0)
 		return -1;
-	cur = strtoll(buf, NULL, 10);
+	cur = num_scan(buf, NULL);
 	/* As the kubelet's working set: page cache it may drop does not count. */
 	inactive = cg_read(c, "memory.stat", buf, sizeof(buf)) > 0 ?
 	    cg_field(buf, "inactive_file") : -1;

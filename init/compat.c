@@ -10,7 +10,6 @@
  */
 #include <limits.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,15 +148,14 @@ struct opts {
 static void __attribute__((format(printf, 2, 3)))
 put(struct compat *c, const char *f, ...)
 {
-	size_t room = sizeof(c->out) - c->len;
+	size_t room = sizeof(c->out) - c->len, n;
 	va_list ap;
-	int n;
 
 	va_start(ap, f);
-	n = vsnprintf(c->out + c->len, room, f, ap);
+	n = vfmt(c->out + c->len, room, f, ap);
 	va_end(ap);
 	if (n > 0)
-		c->len += (size_t)n < room ? (size_t)n : room - 1;
+		c->len += n < room ? n : room - 1;
 }
 
 /* C ends with ACTION: its text goes to FD, init exits with STATUS; 1. */

@@ -183,7 +183,7 @@ fork_net(struct sv *sv, struct service *s, int rd, int out)
 		errno = EINVAL;
 		return -1;
 	}
-	pid = fork();
+	pid = fork_one();
 	if (pid == 0) {
 		close(rd);
 		setpgid(0, 0);
@@ -309,7 +309,7 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 	result_line(s, ws);
 	s->probe_ok = ok;
 	s->probe_ms = now - s->probe_start;
-	s->probe_wall = (long long)time(NULL);
+	s->probe_wall = wall_secs();
 	if (ok) {
 		s->fails = 0;
 		if (s->health != H_HEALTHY)

@@ -8,11 +8,11 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "log.h"
+#include "logfile.h"
 #include "logwriter.h"
 #include "util.h"
 
@@ -22,16 +22,22 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 #define FIELDS_MAX	24
 
 
+/*
+ * The date as a log file's name has it: gmtime_r would bring musl's time
+ * zone code and its malloc (1.5 KB) for UTC.
+ */
 size_t
 log_time(long long ms, char *buf, size_t size)
 {
-	struct tm tm;
-	time_t t = (time_t)(ms / 1000);
+	long long t = ms / 1000, day, sec;
+	size_t n;
 
-	gmtime_r(&t, &tm);
-	return fmt(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	day = (t >= 0 ? t : t - 86399) / 86400;
+	sec = t - day * 86400;
+	n = lf_date(day, buf, size);
+	return n + fmt(buf + n, size - n, "T%02d:%02d:%02d.%03dZ",
+	    (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60),
+	    (int)(ms % 1000));
 }
 
 /* Length of the valid UTF-8 sequence at S (of LEN bytes), or 0. */

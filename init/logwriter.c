@@ -1172,9 +1172,7 @@ close_range_of(unsigned lo, unsigned hi)
 	if (syscall(SYS_close_range, lo, hi, 0U) == 0)
 		return;
 #endif
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
+	max = fd_limit();
 	for (fd = lo; fd <= (long)hi && fd < max; fd++)
 		close((int)fd);
 }
@@ -1278,7 +1276,7 @@ lw_start(const struct lw_config *cf)
 	struct lw *w;
 	pid_t pid;
 
-	pid = fork();
+	pid = fork_one();
 	if (pid != 0)
 		return pid;
 	/* Only PID 1 and the services hold write ends: EOF means all gone. */

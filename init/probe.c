@@ -10,7 +10,6 @@
 #include <sys/syscall.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -177,7 +176,7 @@ probe_parse_tcp(const char *value, struct probe_target *t)
 
 	if (*value == '\0')
 		return "is empty";
-	if (strstr(value, "://") != NULL)
+	if (str_find(value, "://") != NULL)
 		return "is a URL, not host:port";
 	if ((why = authority(value, strlen(value), 0, &n)) != NULL)
 		return why;
@@ -298,17 +297,15 @@ result(int fd, int healthy, const char *f, ...)
 {
 	char line[PROBE_LINE_MAX];
 	va_list ap;
-	int n;
+	size_t n;
 
 	va_start(ap, f);
-	n = vsnprintf(line, sizeof(line) - 1, f, ap);
+	n = vfmt(line, sizeof(line) - 1, f, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n > sizeof(line) - 2)
+	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	write_all(fd, line, (size_t)n);
+	write_all(fd, line, n);
 	_exit(healthy ? 0 : 1);
 }
 

@@ -7,8 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,7 +31,7 @@ proc_parse_stat(const char *s, struct pstat *p)
 	close = strrchr(s, ')');
 	if (open == NULL || close == NULL || close < open || close[1] != ' ')
 		return -1;
-	p->pid = (pid_t)strtol(s, NULL, 10);
+	p->pid = (pid_t)num_scan(s, NULL);
 	len = (size_t)(close - open - 1);
 	if (len >= sizeof(p->comm))
 		len = sizeof(p->comm) - 1;
@@ -45,7 +43,7 @@ proc_parse_stat(const char *s, struct pstat *p)
 			return -1;
 		q += strspn(q, " ");
 		/* Signed fields (cutime may be too) only matter when >= 0. */
-		v = *q == '-' ? 0 : strtoull(q, NULL, 10);
+		v = *q == '-' ? 0 : (unsigned long long)num_scan(q, NULL);
 		q += strspn(q, "-");
 		if (*q < '0' || *q > '9')
 			return -1;
@@ -71,8 +69,8 @@ proc_parse_pss(const char *s)
 	long long sum = -1, kb;
 	const char *p;
 
-	for (p = s; (p = strstr(p, "\nPss:")) != NULL; p += 5) {
-		kb = strtoll(p + 5, NULL, 10);
+	for (p = s; (p = str_find(p, "\nPss:")) != NULL; p += 5) {
+		kb = num_scan(p + 5, NULL);
 		sum = (sum < 0 ? 0 : sum) + kb;
 	}
 	return sum;

@@ -67,7 +67,7 @@ decide(const struct conf *c, const struct run_end *r, long long *wait,
 static long long
 wall(void)
 {
-	return (long long)time(NULL);
+	return wall_secs();
 }
 
 void

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -39,9 +38,7 @@ cloexec_all(int keep)
 	if (keep < 0 && syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;
 #endif
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
+	max = fd_limit();
 	for (fd = 3; fd < max; fd++)
 		if (fd != keep)
 			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
@@ -149,7 +146,9 @@ same_groups(const struct creds *cr)
 /*
  * USER and GROUPS: setgroups, setgid, setuid, in that order, each only
  * when it changes something (a non-root init may run the child as its
- * own user), each checked.  SPAWN_OK, or the stage that failed.
+ * own user), each checked.  SPAWN_OK, or the stage that failed.  System
+ * calls, not libc's wrappers: those make every thread change its ids
+ * (musl's __synccall, 1.7 KB), and this child has one thread.
  */
 static int
 drop(const struct creds *cr)
@@ -165,13 +164,13 @@ drop(const struct creds *cr)
 	 */
 	if (!same_groups(cr) && (geteuid() == 0 || cr->groups_set ||
 	    cr->uid != geteuid()) &&
-	    setgroups((size_t)cr->ngroups, cr->groups) < 0)
+	    syscall(SYS_setgroups, (long)cr->ngroups, cr->groups) < 0)
 		return SPAWN_SETGROUPS;
 	if ((getresgid(&rg, &eg, &sg) < 0 || rg != cr->gid || eg != cr->gid ||
-	    sg != cr->gid) && setgid(cr->gid) < 0)
+	    sg != cr->gid) && syscall(SYS_setgid, (long)cr->gid) < 0)
 		return SPAWN_SETGID;
 	if ((getresuid(&r, &e, &s) < 0 || r != cr->uid || e != cr->uid ||
-	    s != cr->uid) && setuid(cr->uid) < 0)
+	    s != cr->uid) && syscall(SYS_setuid, (long)cr->uid) < 0)
 		return SPAWN_SETUID;
 	return SPAWN_OK;
 }
@@ -261,7 +260,7 @@ spawn(const struct conf *c, char *const *argv, const struct creds *cr,
 	*statusfd = *go = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		return -1;
-	pid = fork();
+	pid = fork_one();
 	if (pid < 0) {
 		err = errno;
 		close(p[0]);

@@ -356,19 +356,19 @@ static void __attribute__((format(printf, 2, 3)))
 put(struct out *o, const char *f, ...)
 {
 	va_list ap;
-	int r;
+	size_t r;
 
 	if (o->cut)
 		return;
 	va_start(ap, f);
-	r = vsnprintf(o->buf + o->len, o->size - o->len, f, ap);
+	r = vfmt(o->buf + o->len, o->size - o->len, f, ap);
 	va_end(ap);
-	if (r < 0 || (size_t)r >= o->size - o->len) {
+	if (r >= o->size - o->len) {
 		o->cut = 1;
 		o->buf[o->len] = '\0';
 		return;
 	}
-	o->len += (size_t)r;
+	o->len += r;
 }
 
 static const char *
@@ -427,7 +427,7 @@ service_lines(struct out *o, const struct sv *sv, const struct service *s,
 void
 st_save(struct sv *sv)
 {
-	static char text[(SERVICES_MAX + 1) * (PATH_MAX + 2048)];
+	static char text[(SERVICES_MAX + 1) * (PATH_MAX + 2048)] BSS_LAST;
 	struct out o = { text, 0, sizeof(text), 0 };
 	struct statefiles *f = &sv->st;
 	char pre[32], num[32];
@@ -440,7 +440,7 @@ st_save(struct sv *sv)
 	    "services=%d\nctl_done=%u\nupdated=%lld\n", sv->top->name,
 	    (int)sv->self, sv->wall_start, sv->start_ticks, (int)sv->lp.writer,
 	    sv->top->path != NULL ? sv->top->path : "-", sv->n, sv->ctl_last,
-	    (long long)time(NULL));
+	    wall_secs());
 	if (sv->n == 1)
 		service_lines(&o, sv, &sv->svc[0], "");
 	else

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -45,7 +44,7 @@ struct sup {
 	char		*text;
 };
 
-static char	statetext[(SERVICES_MAX + 1) * (PATH_MAX + 2048)];
+static char	statetext[(SERVICES_MAX + 1) * (PATH_MAX + 2048)] BSS_LAST;
 
 /* KEY of service I (prefix "svc.I."), into BUF; "" if absent. */
 static void
@@ -217,7 +216,7 @@ since(const char *wall)
 {
 	long long t = num(wall);
 
-	return t > 0 ? (long long)time(NULL) - t : -1;
+	return t > 0 ? wall_secs() - t : -1;
 }
 
 static const char *

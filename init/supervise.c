@@ -734,7 +734,7 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	/* Clients tell this supervisor from a reused or foreign PID by it. */
 	if (proc_stat(sv->self, &ps) == 0)
 		sv->start_ticks = ps.start;
-	sv->wall_start = (long long)time(NULL);
+	sv->wall_start = wall_secs();
 	lp_init(&sv->lp, cs, sv->env.tty);
 	for (i = 0; i < sv->n; i++) {
 		if (svc_init(sv, &sv->svc[i], i) < 0)

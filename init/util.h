@@ -2,6 +2,7 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -15,6 +16,11 @@ void	die(int, const char *, ...) __attribute__((noreturn, format(printf, 2, 3)))
 /* warnx(), then exit with CODE. */
 void	diex(int, const char *, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
+/*
+ * The decimal number at S as strtoll(S, END, 10) reads it: blanks, a sign,
+ * digits; out of range, LLONG_MIN or LLONG_MAX and errno ERANGE.
+ */
+long long num_scan(const char *, const char **);
 /* Parse a whole decimal integer in [min, max]; NULL on success, else why not. */
 const char *num_parse(const char *, long long, long long, long long *);
 /* Parse seconds with up to 3 decimals into milliseconds; as num_parse. */
@@ -25,6 +31,10 @@ const char *secs_parse(const char *, long long, long long, long long *);
  * knob to cross midnight without waiting for it; 0 when unset.
  */
 long long clock_offset(void);
+/* clock_gettime(2) of clock ID into TS. */
+void	clock_read(clockid_t, struct timespec *);
+/* time(NULL): the wall clock in whole seconds. */
+long long wall_secs(void);
 /* The wall clock shifted by OFFSET seconds. */
 void	wall_clock(struct timespec *, long long);
 /* mkdir -p with MODE for the last component; 0, or -1 with errno. */
@@ -42,14 +52,43 @@ ssize_t	read_text(const char *, char *, size_t);
 /* Sleep MS milliseconds, resuming after interruptions (clients only). */
 void	sleep_ms(long);
 
+/* The first W in S, as strstr(S, W) finds it; or NULL. */
+const char *str_find(const char *, const char *);
+/* Sort N items of SIZE bytes at BASE by CMP, as qsort does (not stable). */
+void	sort_array(void *, size_t, size_t, int (*)(const void *, const void *));
+
+/*
+ * fork() for a program of one thread without atfork handlers: musl's
+ * fork() is _Fork() and, once a thread was ever created, the locking for
+ * the others (1.5 KB).  init links neither pthread_create nor
+ * pthread_atfork.  glibc (the sanitizer build: ASan intercepts fork)
+ * keeps fork().
+ */
+#ifdef __GLIBC__
+#define fork_one()	fork()
+#else
+#define fork_one()	_Fork()
+#endif
+
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);
+
+/* One past the highest fd to close: the soft RLIMIT_NOFILE, 65536 at most. */
+long	fd_limit(void);
 
 /* write(2) all of BUF, retrying on EINTR and short writes; 0 or -1. */
 int	write_all(int, const void *, size_t);
 
 /* printf to stdout (a client's output); lines longer than 4 KiB are cut. */
 void	say(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * vsnprintf for what init uses: flags '-' and '0', a width and a precision
+ * (digits or '*'; the precision only cuts %s), lengths l, ll and z, and
+ * %d %i %u %x %c %s %%; a NULL %s is "(null)".  Returns the whole length,
+ * as vsnprintf does; SIZE 0 stores nothing.
+ */
+size_t	vfmt(char *, size_t, const char *, va_list)
+	    __attribute__((format(printf, 3, 0)));
 /* snprintf that never overflows and returns the length actually stored. */
 size_t	fmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
 

@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +31,13 @@ wd_init(struct wd *w)
 	w->procs = mem_get(PROCS_MAX * sizeof(*w->procs));
 	w->prev = mem_get(PROCS_MAX * sizeof(*w->prev));
 	w->val = mem_get(PROCS_MAX * sizeof(*w->val));
-	w->hz = sysconf(_SC_CLK_TCK);
-	w->page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	/*
+	 * /proc counts in USER_HZ, which Linux fixes at 100 for user space
+	 * (musl's sysconf(_SC_CLK_TCK) is that constant too); RSS in pages of
+	 * the kernel's size, which the aux vector tells.
+	 */
+	w->hz = 100;
+	w->page_kb = (long)(getauxval(AT_PAGESZ) / 1024);
 	if (w->hz <= 0)
 		w->hz = 100;
 	if (w->page_kb <= 0)
@@ -74,7 +80,7 @@ boot_ticks(long hz)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
+	clock_read(CLOCK_BOOTTIME, &ts);
 	return (unsigned long long)ts.tv_sec * (unsigned long long)hz +
 	    (unsigned long long)ts.tv_nsec * (unsigned long long)hz / 1000000000ULL;
 }
@@ -292,7 +298,7 @@ wd_sample(struct wd *w, const struct wd_scope *sc, long long now,
 		w->prev[i].start = w->procs[i].start;
 		w->prev[i].ticks = ticks(&w->procs[i]);
 	}
-	qsort(w->prev, (size_t)n, sizeof(*w->prev), prev_cmp);
+	sort_array(w->prev, (size_t)n, sizeof(*w->prev), prev_cmp);
 	w->nprev = n;
 	w->at_ticks = at;
 	return 0;

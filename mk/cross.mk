@@ -4,7 +4,7 @@
 # musl-dev:arm64 (tests/deps.sh installs them); `make test-aarch64` runs the
 # PID 1 suites against them.  Included by the main Makefile, which puts an
 # ARCH build in build/$(ARCH) with its own flags; this file picks the
-# compiler and adds one link flag.  Defines CROSS_* names.
+# compiler and the code model.  Defines CROSS_* names.
 
 # Debian's cross gcc with the specs file of musl-dev:arm64, the same file
 # musl-gcc passes on the host: musl's headers, crt files and libc.a.
@@ -22,11 +22,13 @@ $(error ARCH=aarch64 needs gcc-aarch64-linux-gnu and musl-dev:arm64 (sh tests/de
 endif
 CC_INIT		:= $(CROSS_CC)
 STATIC_CC	:= $(CROSS_CC)
-# aarch64's linker aligns segments to 64 KiB pages and pads the file so that
-# RELRO ends on one: about 30 KB of zeros.  RELRO does nothing in a static
-# musl binary (no dynamic linker mprotects it: the x86-64 build's
-# /proc/PID/maps shows it writable), so without it nothing is lost.
-P_LDFLAGS	+= -Wl,-z,norelro
+# The tiny code model: one adr, not adrp and add, for each address (4 KB).
+# adr reaches 1 MiB and .bss is larger: sorted by name, it ends with the
+# buffers of hundreds of KiB marked BSS_LAST (bounds.h), which code only
+# addresses where they start.  Should anything else end up out of reach,
+# the link fails ("relocation truncated to fit"); nothing is miscompiled.
+P_CFLAGS	+= -mcmodel=tiny
+P_LDFLAGS	+= -mcmodel=tiny -Wl,--sort-section=name
 else ifneq ($(ARCH),)
 $(error ARCH=$(ARCH): only ARCH=aarch64 is known (no ARCH: this machine))
 endif

@@ -3,8 +3,10 @@
  * against a byte-at-a-time model), event bodies cut to fit and still
  * valid, stamps and file lines.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "unit.h"
@@ -332,6 +334,41 @@ stamps(void)
 	    "\"level\":\"info\"}\n");
 }
 
+/* log_time() says what gmtime_r() says, before 1970 and after 2038 too. */
+static void
+stamps_as_gmtime(void)
+{
+	static const long long at[] = { 0, 1, 999, 1000, 86399999, 86400000,
+	    951782400000LL, 951868799999LL, 4107542400000LL, 2147483647999LL,
+	    2147483648000LL, 253402300799999LL, -1, -999, -1000, -1500,
+	    -86400000, -86400001, -2208988800000LL };
+	char buf[64], want[64];
+	struct tm tm;
+	time_t t;
+	long long ms = 1764547200123LL;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]) + 2000; i++) {
+		/* The table, then a walk of odd steps over four centuries. */
+		ms = i < sizeof(at) / sizeof(at[0]) ? at[i] :
+		    ms + 6311390957311LL * (i % 2 ? 1 : -1) + 86399999LL * (long long)i;
+		t = (time_t)(ms / 1000);
+		gmtime_r(&t, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+		n = log_time(ms, buf, sizeof(buf));
+		if (n != strlen(want) || strcmp(buf, want) != 0)
+			unit_fail(__FILE__, __LINE__, "%lld: \"%s\", gmtime_r "
+			    "\"%s\"", ms, buf, want);
+	}
+	/* Cut short, as one fmt() of the whole stamp was. */
+	n = log_time(1764547200123LL, buf, 13);
+	CHECK_MEM(buf, n, "2025-12-01T0");
+	n = log_time(1764547200123LL, buf, 8);
+	CHECK_MEM(buf, n, "2025-12");
+}
+
 static void
 file_lines(void)
 {
@@ -426,6 +463,7 @@ const struct unit log_units[] = {
 	{ "body: several long fields all keep their keys", body_cut_many },
 	{ "body: short fields as they are, quoted when needed", body_plain },
 	{ "stamps: RFC 3339 UTC ms, text and JSON", stamps },
+	{ "stamps: the date and time gmtime_r gives, any year", stamps_as_gmtime },
 	{ "file lines: head, escapes, partial and escaped marks", file_lines },
 	{ "file lines: log_text stops at the newline, or says it did not fit", text_to_newline },
 	{ "file lines: log_lines takes plain whole lines, leaves the rest", many_lines },

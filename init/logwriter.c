@@ -44,6 +44,7 @@
 #include "log.h"
 #include "logfile.h"
 #include "logwriter.h"
+#include "sig.h"
 #include "util.h"
 
 #define RETRY_MS	1000	/* a failing file or output is tried again after */
@@ -1282,7 +1283,7 @@ lw_start(const struct lw_config *cf)
 	/* Only PID 1 and the services hold write ends: EOF means all gone. */
 	close_others(cf);
 	/* A closed stdout is EPIPE, handled, not a signal that kills us. */
-	signal(SIGPIPE, SIG_IGN);
+	sig_ignore(SIGBIT(SIGPIPE));
 	if (cf->nstreams > LW_SVC_MAX * 2 || (w = setup(cf)) == NULL) {
 		warn("log writer: cannot set up %d streams", cf->nstreams);
 		_exit(1);

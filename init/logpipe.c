@@ -39,7 +39,7 @@ open_out(struct logpipe *lp)
 
 	lp->out = 2;
 	lp->rec = lp->sock = lp->polled = 0;
-	if (fstat(2, &st) < 0)
+	if (fd_stat(2, &st) < 0)
 		return;
 	if (S_ISSOCK(st.st_mode)) {
 		lp->sock = 1;

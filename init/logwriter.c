@@ -294,9 +294,9 @@ moved(struct file *f)
 	struct stat a, b;
 
 	lf_name(f->cf->name, f->day, name, sizeof(name));
-	return stat(f->cf->dir, &a) < 0 || fstat(f->dirfd, &b) < 0 ||
+	return path_stat(f->cf->dir, &a) < 0 || fd_stat(f->dirfd, &b) < 0 ||
 	    a.st_dev != b.st_dev || a.st_ino != b.st_ino ||
-	    fstatat(f->dirfd, name, &a, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    lstat_at(f->dirfd, name, &a) < 0 ||
 	    a.st_dev != f->dev || a.st_ino != f->ino;
 }
 
@@ -329,7 +329,7 @@ file_open(struct lw *w, struct file *f, long long day, const char **why)
 			break;
 		file_close(f, 1);
 	}
-	if (f->fd < 0 || fstat(f->fd, &st) < 0)
+	if (f->fd < 0 || fd_stat(f->fd, &st) < 0)
 		return -1;
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
@@ -447,7 +447,7 @@ file_write(struct lw *w, const struct seg *g)
 			/* Back to the last whole line: no torn line stays. */
 			nl = done > 0 ? memrchr(p, '\n', done) : NULL;
 			keep = nl != NULL ? (size_t)(nl - p) + 1 : 0;
-			if (done > keep && fstat(f->fd, &st) == 0)
+			if (done > keep && fd_stat(f->fd, &st) == 0)
 				if (ftruncate(f->fd, st.st_size -
 				    (off_t)(done - keep)) < 0)
 					err = errno;
@@ -455,7 +455,7 @@ file_write(struct lw *w, const struct seg *g)
 			    count_lines(p + keep, g->len - keep));
 			return;
 		}
-		if (fstat(f->fd, &st) < 0 || st.st_nlink > 0)
+		if (fd_stat(f->fd, &st) < 0 || st.st_nlink > 0)
 			break;
 		/*
 		 * Removed while open (by hand, or with LOG_DIR): the lines
@@ -1246,7 +1246,7 @@ setup(const struct lw_config *cf)
 	w->ev_ready = 1;
 	/* fd 1 and 2 on one file (2>&1): one fd to keep lines whole on. */
 	w->sink_of[1] = 0;
-	w->sink_of[2] = fstat(1, &a) == 0 && fstat(2, &b) == 0 &&
+	w->sink_of[2] = fd_stat(1, &a) == 0 && fd_stat(2, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : 1;
 	w->nsinks = w->sink_of[2] + 1;
 	for (i = 0; i < 2; i++)

@@ -273,6 +273,29 @@ mem_put(void *p, size_t size)
 		munmap(p, size);
 }
 
+/*
+ * musl's stat calls copy the kernel's struct stat field by field into its
+ * own, which on x86-64 and aarch64 has the same layout, and work around
+ * kernels before 3.6 through /proc (0.8 KB).
+ */
+int
+fd_stat(int fd, struct stat *st)
+{
+	return (int)syscall(SYS_fstat, fd, st);
+}
+
+int
+path_stat(const char *path, struct stat *st)
+{
+	return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, 0);
+}
+
+int
+lstat_at(int dirfd, const char *name, struct stat *st)
+{
+	return (int)syscall(SYS_newfstatat, dirfd, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
 /* The kernel's record, read with getdents64: no opendir, no malloc. */
 struct dent {
 	unsigned long long	 ino;		/* 0: a deleted entry */

@@ -1258,7 +1258,7 @@ setup(const struct lw_config *cf)
 		 * (kernel memory, filled only when we fall behind).  Best
 		 * effort: past the user's pipe quota it stays as it is.
 		 */
-		fcntl(cf->streams[i].fd, F_SETPIPE_SZ, LOG_PIPE_SIZE);
+		fd_ctl(cf->streams[i].fd, F_SETPIPE_SZ, LOG_PIPE_SIZE);
 		w->s[i] = (struct stream){ .cf = &cf->streams[i], .bol = 1,
 		    .head_ms = -1, .line = m + at[3] + (size_t)i * cap };
 		w->s[i].sink = w->sink_of[cf->streams[i].out == 1 ? 1 : 2];

@@ -296,6 +296,18 @@ lstat_at(int dirfd, const char *name, struct stat *st)
 	return (int)syscall(SYS_newfstatat, dirfd, name, st, AT_SYMLINK_NOFOLLOW);
 }
 
+/*
+ * musl's fcntl special-cases F_GETOWN, F_DUPFD_CLOEXEC before Linux
+ * 2.6.24 and F_SETLKW, and adds O_LARGEFILE to F_SETFL, which a 64-bit
+ * kernel has on every file anyway (0.4 KB); init only sets flags, owners
+ * and pipe sizes.
+ */
+int
+fd_ctl(int fd, int cmd, long arg)
+{
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+}
+
 /* The kernel's record, read with getdents64: no opendir, no malloc. */
 struct dent {
 	unsigned long long	 ino;		/* 0: a deleted entry */

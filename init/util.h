@@ -57,6 +57,12 @@ int	fd_stat(int, struct stat *);
 int	path_stat(const char *, struct stat *);
 int	lstat_at(int, const char *, struct stat *);
 
+/*
+ * fcntl(FD, CMD, ARG) as the system call, for the commands that take a
+ * number; the result, or -1 with errno.
+ */
+int	fd_ctl(int, int, long);
+
 /* Read up to SIZE-1 bytes of file PATH into BUF, NUL-terminated; the length, or -1. */
 ssize_t	read_text(const char *, char *, size_t);
 /* Sleep MS milliseconds, resuming after interruptions (clients only). */

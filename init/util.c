@@ -257,20 +257,28 @@ sleep_ms(long ms)
 		;
 }
 
+/*
+ * The system calls: musl's mmap checks offsets and sizes that init never
+ * passes and waits for other threads' unmaps (0.2 KB).  Its one fix-up
+ * stays: a kernel may refuse an anonymous map with EPERM, which means
+ * ENOMEM here.
+ */
 void *
 mem_get(size_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long p = syscall(SYS_mmap, NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, (off_t)0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == -1 && errno == EPERM)
+		errno = ENOMEM;
+	return p == -1 ? NULL : (void *)p;
 }
 
 void
 mem_put(void *p, size_t size)
 {
 	if (p != NULL)
-		munmap(p, size);
+		syscall(SYS_munmap, p, size);
 }
 
 /*
@@ -407,7 +415,8 @@ fd_limit(void)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	/* getrlimit(2) without musl's fallback for kernels before 2.6.36. */
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
 	    rl.rlim_cur > 65536)
 		return 65536;
 	return (long)rl.rlim_cur;

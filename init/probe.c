@@ -397,13 +397,18 @@ errtext(int e)
 	return buf;
 }
 
-/* A socket connected to SA; -1 with the first failure's errno in *ERR. */
+/*
+ * A socket connected to SA; -1 with the first failure's errno in *ERR.
+ * socket(2) as the system call: musl's retries without SOCK_CLOEXEC for
+ * kernels before 2.6.27.
+ */
 static int
 dial(const struct sockaddr_storage *sa, socklen_t len, int *err)
 {
 	int s;
 
-	if ((s = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	if ((s = (int)syscall(SYS_socket, sa->ss_family,
+	    SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(s, (const struct sockaddr *)sa, len) < 0) {
 		if (*err == 0)
 			*err = errno;

@@ -751,7 +751,7 @@ read_file(struct ctx *x, size_t *lenp)
 		problem(x, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fd_stat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		problem(x, 0, "is not a regular file");
 		close(fd);
 		return NULL;
@@ -1339,7 +1339,7 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	x.c = &s->init;
 	s->n = 0;
 	s->multi = npaths > 1;
-	if (npaths == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (npaths == 1 && path_stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
 		dir = paths[0];
 		s->multi = 1;
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

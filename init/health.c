@@ -226,9 +226,9 @@ run_probe(struct sv *sv, struct service *s)
 	setpgid(pid, pid);
 	s->probe_pid = pid;
 	s->probe_fd = p[0];
-	fcntl(p[0], F_SETOWN, sv->self);
-	fcntl(p[0], F_SETSIG, SIGIO);
-	fcntl(p[0], F_SETFL, O_NONBLOCK | O_ASYNC);
+	fd_ctl(p[0], F_SETOWN, sv->self);
+	fd_ctl(p[0], F_SETSIG, SIGIO);
+	fd_ctl(p[0], F_SETFL, O_NONBLOCK | O_ASYNC);
 	s->t[T_PROBE_KILL] = s->probe_start + s->c->health_timeout;
 }
 

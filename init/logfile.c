@@ -132,7 +132,7 @@ lf_open(int dirfd, const char *fname, int write, const char **why)
 		fd = openat(dirfd, fname, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
-		if (fstatat(dirfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (lstat_at(dirfd, fname, &st) == 0) {
 			if (S_ISLNK(st.st_mode))
 				*why = "is a symbolic link";
 			else if (!S_ISREG(st.st_mode))
@@ -141,7 +141,7 @@ lf_open(int dirfd, const char *fname, int write, const char **why)
 		errno = e;
 		return -1;
 	}
-	if (fstat(fd, &st) < 0)
+	if (fd_stat(fd, &st) < 0)
 		e = errno;
 	else if (!S_ISREG(st.st_mode)) {
 		e = EINVAL;
@@ -179,7 +179,7 @@ prune_one(const char *fname, void *arg)
 
 	day = lf_match(pr->name, fname);
 	if (day >= 0 && day <= pr->last &&
-	    fstatat(pr->dirfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    lstat_at(pr->dirfd, fname, &st) == 0 &&
 	    S_ISREG(st.st_mode))
 		unlinkat(pr->dirfd, fname, 0);
 }

@@ -39,7 +39,7 @@ open_out(struct logpipe *lp)
 
 	lp->out = 2;
 	lp->rec = lp->sock = lp->polled = 0;
-	if (fstat(2, &st) < 0)
+	if (fd_stat(2, &st) < 0)
 		return;
 	if (S_ISSOCK(st.st_mode)) {
 		lp->sock = 1;
@@ -229,16 +229,16 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 				continue;
 			if (pipe2(p, O_CLOEXEC) < 0)
 				goto fail;
-			fcntl(p[0], F_SETFL, O_NONBLOCK);
+			fd_ctl(p[0], F_SETFL, O_NONBLOCK);
 			/* Room for bursts: fewer wakeups of the writer. */
-			fcntl(p[0], F_SETPIPE_SZ, LOG_PIPE_SIZE);
+			fd_ctl(p[0], F_SETPIPE_SZ, LOG_PIPE_SIZE);
 			lp->rd[i][k] = p[0];
 			lp->wr[i][k] = p[1];
 		}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		goto fail;
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	fd_ctl(p[0], F_SETFL, O_NONBLOCK);
+	fd_ctl(p[1], F_SETFL, O_NONBLOCK);
 	lp->evrd = p[0];
 	lp->evwr = p[1];
 	return;

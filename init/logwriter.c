@@ -44,6 +44,7 @@
 #include "log.h"
 #include "logfile.h"
 #include "logwriter.h"
+#include "sig.h"
 #include "util.h"
 
 #define RETRY_MS	1000	/* a failing file or output is tried again after */
@@ -293,9 +294,9 @@ moved(struct file *f)
 	struct stat a, b;
 
 	lf_name(f->cf->name, f->day, name, sizeof(name));
-	return stat(f->cf->dir, &a) < 0 || fstat(f->dirfd, &b) < 0 ||
+	return path_stat(f->cf->dir, &a) < 0 || fd_stat(f->dirfd, &b) < 0 ||
 	    a.st_dev != b.st_dev || a.st_ino != b.st_ino ||
-	    fstatat(f->dirfd, name, &a, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    lstat_at(f->dirfd, name, &a) < 0 ||
 	    a.st_dev != f->dev || a.st_ino != f->ino;
 }
 
@@ -328,7 +329,7 @@ file_open(struct lw *w, struct file *f, long long day, const char **why)
 			break;
 		file_close(f, 1);
 	}
-	if (f->fd < 0 || fstat(f->fd, &st) < 0)
+	if (f->fd < 0 || fd_stat(f->fd, &st) < 0)
 		return -1;
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
@@ -446,7 +447,7 @@ file_write(struct lw *w, const struct seg *g)
 			/* Back to the last whole line: no torn line stays. */
 			nl = done > 0 ? memrchr(p, '\n', done) : NULL;
 			keep = nl != NULL ? (size_t)(nl - p) + 1 : 0;
-			if (done > keep && fstat(f->fd, &st) == 0)
+			if (done > keep && fd_stat(f->fd, &st) == 0)
 				if (ftruncate(f->fd, st.st_size -
 				    (off_t)(done - keep)) < 0)
 					err = errno;
@@ -454,7 +455,7 @@ file_write(struct lw *w, const struct seg *g)
 			    count_lines(p + keep, g->len - keep));
 			return;
 		}
-		if (fstat(f->fd, &st) < 0 || st.st_nlink > 0)
+		if (fd_stat(f->fd, &st) < 0 || st.st_nlink > 0)
 			break;
 		/*
 		 * Removed while open (by hand, or with LOG_DIR): the lines
@@ -1245,7 +1246,7 @@ setup(const struct lw_config *cf)
 	w->ev_ready = 1;
 	/* fd 1 and 2 on one file (2>&1): one fd to keep lines whole on. */
 	w->sink_of[1] = 0;
-	w->sink_of[2] = fstat(1, &a) == 0 && fstat(2, &b) == 0 &&
+	w->sink_of[2] = fd_stat(1, &a) == 0 && fd_stat(2, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : 1;
 	w->nsinks = w->sink_of[2] + 1;
 	for (i = 0; i < 2; i++)
@@ -1257,7 +1258,7 @@ setup(const struct lw_config *cf)
 		 * (kernel memory, filled only when we fall behind).  Best
 		 * effort: past the user's pipe quota it stays as it is.
 		 */
-		fcntl(cf->streams[i].fd, F_SETPIPE_SZ, LOG_PIPE_SIZE);
+		fd_ctl(cf->streams[i].fd, F_SETPIPE_SZ, LOG_PIPE_SIZE);
 		w->s[i] = (struct stream){ .cf = &cf->streams[i], .bol = 1,
 		    .head_ms = -1, .line = m + at[3] + (size_t)i * cap };
 		w->s[i].sink = w->sink_of[cf->streams[i].out == 1 ? 1 : 2];
@@ -1282,7 +1283,7 @@ lw_start(const struct lw_config *cf)
 	/* Only PID 1 and the services hold write ends: EOF means all gone. */
 	close_others(cf);
 	/* A closed stdout is EPIPE, handled, not a signal that kills us. */
-	signal(SIGPIPE, SIG_IGN);
+	sig_ignore(SIGBIT(SIGPIPE));
 	if (cf->nstreams > LW_SVC_MAX * 2 || (w = setup(cf)) == NULL) {
 		warn("log writer: cannot set up %d streams", cf->nstreams);
 		_exit(1);

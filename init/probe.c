@@ -5,7 +5,6 @@
  * so the I/O here blocks freely.  Names come from /etc/hosts only:
  * getaddrinfo() would link musl's DNS resolver into the static binary.
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/syscall.h>
 #include <errno.h>
@@ -32,9 +31,86 @@ digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Copy LEN bytes at S and parse them as a FAMILY address into A; 1 if one. */
+/*
+ * The dotted quad at S into A[4]: four numbers 0-255 of 1-3 digits without
+ * leading zeros, as inet_pton(AF_INET) reads it; 1 if one.
+ */
 static int
-addr_parse(int family, const char *s, size_t len, void *a)
+ip4_parse(const char *s, unsigned char *a)
+{
+	int i, j, v;
+
+	for (i = 0; i < 4; i++, s += j + 1) {
+		for (v = j = 0; j < 3 && digit(s[j]); j++)
+			v = v * 10 + s[j] - '0';
+		if (j == 0 || (j > 1 && s[0] == '0') || v > 255 ||
+		    s[j] != (i < 3 ? '.' : '\0'))
+			return 0;
+		a[i] = (unsigned char)v;
+	}
+	return 1;
+}
+
+/* The value of hex digit C, or -1. */
+static int
+hex(char c)
+{
+	if (digit(c))
+		return c - '0';
+	c |= 32;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The IPv6 address at S into A[16], as inet_pton(AF_INET6) reads it
+ * (RFC 4291 2.2): 8 groups of 1-4 hex digits, one "::" for one or more
+ * groups of zeros, the last two groups may be a dotted quad; 1 if one.
+ */
+static int
+ip6_parse(const char *s, unsigned char *a)
+{
+	unsigned char g[16];
+	int n = 0, gap = -1, len, v, d, i;
+
+	if (*s == ':' && *++s != ':')
+		return 0;
+	/* N bytes of groups so far; GAP, the byte where "::" stands. */
+	while (*s != '\0') {
+		if (*s == ':') {
+			if (gap >= 0)
+				return 0;
+			gap = n;
+			s++;
+			continue;
+		}
+		for (v = len = 0; len < 4 && (d = hex(s[len])) >= 0; len++)
+			v = v * 16 + d;
+		if (len == 0 || n == 16)
+			return 0;
+		if (s[len] == '.') {
+			if (n > 12 || !ip4_parse(s, g + n))
+				return 0;
+			n += 4;
+			break;
+		}
+		g[n++] = (unsigned char)(v >> 8);
+		g[n++] = (unsigned char)v;
+		s += len;
+		/* A group ends the text, or a ':' that another one follows. */
+		if (*s != '\0' && (*s++ != ':' || *s == '\0'))
+			return 0;
+	}
+	if (gap < 0 ? n != 16 : n > 14)
+		return 0;
+	memset(a, 0, 16);
+	for (i = 0; i < n; i++)
+		a[gap < 0 || i < gap ? i : i + 16 - n] = g[i];
+	return 1;
+}
+
+/* The LEN bytes at S as an IPv4 (V6 0) or IPv6 address into A; 1 if one. */
+static int
+addr_parse(int v6, const char *s, size_t len, void *a)
 {
 	char buf[INET6_ADDRSTRLEN];
 
@@ -42,7 +118,7 @@ addr_parse(int family, const char *s, size_t len, void *a)
 		return 0;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	return inet_pton(family, buf, a) == 1;
+	return v6 ? ip6_parse(buf, a) : ip4_parse(buf, a);
 }
 
 /* SA/LEN for the address literal LEN bytes at S and PORT; 0, or -1. */
@@ -54,13 +130,13 @@ literal(const char *s, size_t n, unsigned short port,
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
 
 	memset(sa, 0, sizeof(*sa));
-	if (addr_parse(AF_INET, s, n, &in->sin_addr)) {
+	if (addr_parse(0, s, n, &in->sin_addr)) {
 		in->sin_family = AF_INET;
 		in->sin_port = htons(port);
 		*len = sizeof(*in);
 		return 0;
 	}
-	if (addr_parse(AF_INET6, s, n, &in6->sin6_addr)) {
+	if (addr_parse(1, s, n, &in6->sin6_addr)) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(port);
 		*len = sizeof(*in6);
@@ -85,7 +161,7 @@ host_check(const char *h, size_t len, int v6)
 	if (len == 0)
 		return "has no host";
 	if (v6)
-		return addr_parse(AF_INET6, h, len, a) ? NULL :
+		return addr_parse(1, h, len, a) ? NULL :
 		    "has an invalid IPv6 address in []";
 	if (len > PROBE_NAME_MAX)
 		return "has a host name longer than 253 bytes";
@@ -106,7 +182,7 @@ host_check(const char *h, size_t len, int v6)
 	}
 	if (label == 0)
 		return empty_label;
-	if (numeric && !addr_parse(AF_INET, h, len, a))
+	if (numeric && !addr_parse(0, h, len, a))
 		return "has an invalid IPv4 address";
 	return NULL;
 }
@@ -321,13 +397,18 @@ errtext(int e)
 	return buf;
 }
 
-/* A socket connected to SA; -1 with the first failure's errno in *ERR. */
+/*
+ * A socket connected to SA; -1 with the first failure's errno in *ERR.
+ * socket(2) as the system call: musl's retries without SOCK_CLOEXEC for
+ * kernels before 2.6.27.
+ */
 static int
 dial(const struct sockaddr_storage *sa, socklen_t len, int *err)
 {
 	int s;
 
-	if ((s = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	if ((s = (int)syscall(SYS_socket, sa->ss_family,
+	    SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(s, (const struct sockaddr *)sa, len) < 0) {
 		if (*err == 0)
 			*err = errno;

@@ -101,9 +101,9 @@ arm(struct service *s, int t, long long at)
 static void
 watch(struct sv *sv, int fd)
 {
-	fcntl(fd, F_SETOWN, sv->self);
-	fcntl(fd, F_SETSIG, SIGIO);
-	fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
+	fd_ctl(fd, F_SETOWN, sv->self);
+	fd_ctl(fd, F_SETSIG, SIGIO);
+	fd_ctl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
 }
 
 static void

@@ -41,7 +41,7 @@ cloexec_all(int keep)
 	max = fd_limit();
 	for (fd = 3; fd < max; fd++)
 		if (fd != keep)
-			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+			fd_ctl((int)fd, F_SETFD, FD_CLOEXEC);
 }
 
 /* Whether "NAME=..." E names a variable that an ENV_<NAME> key sets. */
@@ -180,7 +180,7 @@ static int
 give(int fd, int to)
 {
 	if (fd == to)
-		return fcntl(fd, F_SETFD, 0);
+		return fd_ctl(fd, F_SETFD, 0);
 	return dup2(fd, to) < 0 ? -1 : 0;
 }
 
@@ -273,7 +273,7 @@ spawn(const struct conf *c, char *const *argv, const struct creds *cr,
 		child(c, argv, cr, e, io, p[1], p[1]);
 	}
 	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fd_ctl(p[0], F_SETFL, O_NONBLOCK);
 	*statusfd = *go = p[0];
 	return pid;
 }

@@ -46,7 +46,7 @@ st_dir(const char *dir, int create, const char **why)
 		    "is a symlink or not a directory" : "cannot open it";
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || (st.st_uid != geteuid() && st.st_uid != 0)) {
+	if (fd_stat(fd, &st) < 0 || (st.st_uid != geteuid() && st.st_uid != 0)) {
 		*why = "is owned by another user";
 		close(fd);
 		errno = EPERM;
@@ -61,7 +61,7 @@ ours(int fd)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (fd_stat(fd, &st) < 0)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
 		errno = EINVAL;
@@ -80,7 +80,7 @@ check(int dirfd, const char *path)
 {
 	struct stat st;
 
-	if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (lstat_at(dirfd, path, &st) < 0)
 		return errno == ENOENT ? 0 : -1;
 	if (S_ISLNK(st.st_mode)) {
 		errno = ELOOP;
@@ -160,7 +160,7 @@ st_read(int dirfd, const char *name, const char *suffix, char *buf,
 	 * root's, or the directory owner's (a client of another user reads
 	 * what the supervisor wrote).
 	 */
-	if (fstat(dirfd, &dst) < 0 || fstat(fd, &st) < 0 ||
+	if (fd_stat(dirfd, &dst) < 0 || fd_stat(fd, &st) < 0 ||
 	    !S_ISREG(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0 &&
 	    st.st_uid != dst.st_uid)) {
 		e = S_ISREG(st.st_mode) ? EPERM : EINVAL;

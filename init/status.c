@@ -599,7 +599,7 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	}
 	v.sival_int = CTL_VALUE(getpid(), code, k);
 	if (sigqueue(sup.pid, CTL_SIGNAL, v) < 0) {
-		if (errno == EPERM && fstat(sup.dirfd, &st) == 0)
+		if (errno == EPERM && fd_stat(sup.dirfd, &st) == 0)
 			warnx("%s: not permitted: only root or the supervisor's "
 			    "own user (UID %u) may control %s", verb,
 			    (unsigned)st.st_uid, cs->top->name);

@@ -60,7 +60,7 @@ exists(int dirfd, const char *fname)
 {
 	struct stat st;
 
-	return fstatat(dirfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	return lstat_at(dirfd, fname, &st) == 0;
 }
 
 /* Open FNAME for tail; the fd, or -1 after saying why not. */
@@ -116,7 +116,7 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 		return 1;
 	}
 	/* Never a blocking open: a FIFO here must not hang tail. */
-	if ((fd = open_log(c, dirfd, name)) < 0 || fstat(fd, &st) < 0)
+	if ((fd = open_log(c, dirfd, name)) < 0 || fd_stat(fd, &st) < 0)
 		return 1;
 	lseek(fd, last_lines(fd, st.st_size, n), SEEK_SET);
 	if (n > 0 && copy(fd) < 0)
@@ -127,7 +127,7 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 		sleep_ms(200);
 		if (copy(fd) < 0)
 			return 1;
-		if (fstat(fd, &st) == 0 && st.st_size < lseek(fd, 0, SEEK_CUR))
+		if (fd_stat(fd, &st) == 0 && st.st_size < lseek(fd, 0, SEEK_CUR))
 			lseek(fd, 0, SEEK_SET);	/* truncated */
 		lf_name(c->name, lf_today(offset), next, sizeof(next));
 		/* Rotated, or removed and re-created by the log writer. */

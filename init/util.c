@@ -257,20 +257,63 @@ sleep_ms(long ms)
 		;
 }
 
+/*
+ * The system calls: musl's mmap checks offsets and sizes that init never
+ * passes and waits for other threads' unmaps (0.2 KB).  Its one fix-up
+ * stays: a kernel may refuse an anonymous map with EPERM, which means
+ * ENOMEM here.
+ */
 void *
 mem_get(size_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long p = syscall(SYS_mmap, NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, (off_t)0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == -1 && errno == EPERM)
+		errno = ENOMEM;
+	return p == -1 ? NULL : (void *)p;
 }
 
 void
 mem_put(void *p, size_t size)
 {
 	if (p != NULL)
-		munmap(p, size);
+		syscall(SYS_munmap, p, size);
+}
+
+/*
+ * musl's stat calls copy the kernel's struct stat field by field into its
+ * own, which on x86-64 and aarch64 has the same layout, and work around
+ * kernels before 3.6 through /proc (0.8 KB).
+ */
+int
+fd_stat(int fd, struct stat *st)
+{
+	return (int)syscall(SYS_fstat, fd, st);
+}
+
+int
+path_stat(const char *path, struct stat *st)
+{
+	return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, 0);
+}
+
+int
+lstat_at(int dirfd, const char *name, struct stat *st)
+{
+	return (int)syscall(SYS_newfstatat, dirfd, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
+/*
+ * musl's fcntl special-cases F_GETOWN, F_DUPFD_CLOEXEC before Linux
+ * 2.6.24 and F_SETLKW, and adds O_LARGEFILE to F_SETFL, which a 64-bit
+ * kernel has on every file anyway (0.4 KB); init only sets flags, owners
+ * and pipe sizes.
+ */
+int
+fd_ctl(int fd, int cmd, long arg)
+{
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
 /* The kernel's record, read with getdents64: no opendir, no malloc. */
@@ -372,7 +415,8 @@ fd_limit(void)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	/* getrlimit(2) without musl's fallback for kernels before 2.6.36. */
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
 	    rl.rlim_cur > 65536)
 		return 65536;
 	return (long)rl.rlim_cur;

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+struct stat;
+
 /* Print "init: MSG: strerror(errno)" on stderr. */
 void	warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Print "init: MSG" on stderr. */
@@ -46,6 +48,20 @@ void	*mem_get(size_t);
 void	 mem_put(void *, size_t);
 /* Call FN(NAME, ARG) for each entry of directory DIRFD; 0, or -1. */
 int	 dir_each(int, void (*)(const char *, void *), void *);
+
+/*
+ * fstat(FD, ST), stat(PATH, ST) and fstatat(DIRFD, NAME, ST,
+ * AT_SYMLINK_NOFOLLOW) as the system calls; 0, or -1 with errno.
+ */
+int	fd_stat(int, struct stat *);
+int	path_stat(const char *, struct stat *);
+int	lstat_at(int, const char *, struct stat *);
+
+/*
+ * fcntl(FD, CMD, ARG) as the system call, for the commands that take a
+ * number; the result, or -1 with errno.
+ */
+int	fd_ctl(int, int, long);
 
 /* Read up to SIZE-1 bytes of file PATH into BUF, NUL-terminated; the length, or -1. */
 ssize_t	read_text(const char *, char *, size_t);

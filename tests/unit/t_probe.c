@@ -339,6 +339,30 @@ resolve_literals(void)
 	RESOLVES("db", "", NULL);
 	RESOLVES("1.2.3", NULL, NULL);
 	RESOLVES("", NULL, NULL);
+	/* The address parsers read what inet_pton reads, and no more. */
+	RESOLVES("0.0.0.0", NULL, "0.0.0.0:80");
+	RESOLVES("255.255.255.255", NULL, "255.255.255.255:80");
+	RESOLVES("01.2.3.4", NULL, NULL);
+	RESOLVES("1.2.3.4.5", NULL, NULL);
+	RESOLVES("1.2.3.", NULL, NULL);
+	RESOLVES("::", NULL, "[::]:80");
+	RESOLVES("1::", NULL, "[1::]:80");
+	RESOLVES("A:b:C:d:E:f:0:1", NULL, "[a:b:c:d:e:f:0:1]:80");
+	RESOLVES("1:2:3:4:5:6:7::", NULL, "[1:2:3:4:5:6:7:0]:80");
+	RESOLVES("::2:3:4:5:6:7:8", NULL, "[0:2:3:4:5:6:7:8]:80");
+	RESOLVES("1:2:3:4:5:6:1.2.3.4", NULL, "[1:2:3:4:5:6:102:304]:80");
+	RESOLVES("1:2:3:4:5::1.2.3.4", NULL, "[1:2:3:4:5:0:102:304]:80");
+	RESOLVES("1:2:3:4:5:6::1.2.3.4", NULL, NULL);
+	RESOLVES("1:2:3:4:5:6:7:8:9", NULL, NULL);
+	RESOLVES("1:2:3:4:5:6:7", NULL, NULL);
+	RESOLVES("1::2:3:4:5:6:7:8", NULL, NULL);
+	RESOLVES("1::2::3", NULL, NULL);
+	RESOLVES(":::1", NULL, NULL);
+	RESOLVES(":1::", NULL, NULL);
+	RESOLVES("1:", NULL, NULL);
+	RESOLVES("12345::", NULL, NULL);
+	RESOLVES("::1.2.3", NULL, NULL);
+	RESOLVES("::g", NULL, NULL);
 }
 
 static void

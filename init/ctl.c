@@ -27,18 +27,16 @@ ctl_request(struct sv *sv, const siginfo_t *si)
 	idx = v & 0xff;
 	if (verb < CTL_RESTART || verb > CTL_UP || idx >= (unsigned)sv->n ||
 	    sv->phase != PH_RUN) {
-		sv_log(sv, NULL, LV_WARN, "control_refused", (struct field[]){
-		    FN("value", v), FN("from_pid", si->si_pid),
-		    FN("from_uid", si->si_uid), FS("why", sv->phase != PH_RUN ?
-		    "shutting down" : "unknown request"), FEND });
+		sv_log(sv, NULL, LV_WARN, "control_refused value=%u "
+		    "from_pid=%d from_uid=%u why=%s", v, si->si_pid, si->si_uid,
+		    sv->phase != PH_RUN ? "shutting down" : "unknown request");
 		sv->ctl_last = v;
 		st_save(sv);
 		return 1;
 	}
 	s = &sv->svc[idx];
-	sv_log(sv, s, LV_INFO, "control", (struct field[]){
-	    FS("request", verbs[verb]), FN("from_pid", si->si_pid),
-	    FN("from_uid", si->si_uid), FEND });
+	sv_log(sv, s, LV_INFO, "control request=%s from_pid=%d from_uid=%u",
+	    verbs[verb], si->si_pid, si->si_uid);
 	switch (verb) {
 	case CTL_RESTART:
 		s->held_down = 0;

@@ -144,8 +144,7 @@ health_read(struct service *s)
 static void
 probe_failed(struct sv *sv, struct service *s, int err)
 {
-	sv_log(sv, s, LV_WARN, "health_probe_failed", (struct field[]){
-	    FS("error", strerror(err)), FEND });
+	sv_log(sv, s, LV_WARN, "health_probe_failed error=%s", strerror(err));
 	s->t[T_PROBE] = next_probe(s, now_ms());
 }
 
@@ -250,10 +249,9 @@ changed(struct sv *sv, struct service *s, int to)
 	int from = s->health;
 
 	s->health = to;
-	sv_log(sv, s, to == H_UNHEALTHY ? LV_WARN : LV_INFO, "health_changed",
-	    (struct field[]){ FS("from", health_names[from]),
-	    FS("to", health_names[to]), FN("duration_ms", s->probe_ms),
-	    FS("output", s->probe_msg), FEND });
+	sv_log(sv, s, to == H_UNHEALTHY ? LV_WARN : LV_INFO, "health_changed "
+	    "from=%s to=%s duration_ms=%lld output=%s", health_names[from],
+	    health_names[to], s->probe_ms, s->probe_msg);
 }
 
 /*
@@ -316,16 +314,15 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 			changed(sv, s, H_HEALTHY);
 		if (!s->ready && s->readyfd < 0) {
 			s->ready = 1;
-			sv_log(sv, s, LV_INFO, "ready", (struct field[]){
-			    FN("pid", s->pid), FN("after_ms", now - s->start_ms),
-			    FEND });
+			sv_log(sv, s, LV_INFO, "ready pid=%d after_ms=%lld",
+			    s->pid, now - s->start_ms);
 		}
 		s->t[T_PROBE] = next_probe(s, now);
 		sv_saved(sv, s);
 		return;
 	}
-	sv_log(sv, s, LV_DEBUG, "health_failed", (struct field[]){
-	    FN("duration_ms", s->probe_ms), FS("output", s->probe_msg), FEND });
+	sv_log(sv, s, LV_DEBUG, "health_failed duration_ms=%lld output=%s",
+	    s->probe_ms, s->probe_msg);
 	s->t[T_PROBE] = next_probe(s, now);
 	/* Failures during the start period do not count (Docker, Kubernetes). */
 	if (in_start(s, now) ||

@@ -374,6 +374,44 @@ log_body(int format, int level, const char *name, const char *event,
 	return n;
 }
 
+const char *
+log_fields(struct log_event *e, const char *desc, va_list ap)
+{
+	struct field *f = e->f;
+	char *p = e->buf, *k;
+	int l;
+
+	fmt(e->buf, sizeof(e->buf), "%s", desc);
+	/* The event's name is the first word; each word after it a field. */
+	while ((p = strchr(p, ' ')) != NULL && f < e->f + LOG_ARGS_MAX) {
+		*p++ = '\0';
+		k = p;
+		if ((p = strchr(p, '=')) == NULL)
+			break;
+		*p++ = '\0';
+		*f = (struct field)FS(k, p);
+		if (*p == '%') {
+			for (l = 0; *++p == 'l'; l++)
+				;
+			if (*p == 's')
+				f->str = va_arg(ap, const char *);
+			else if (l == 2)
+				f->num = va_arg(ap, long long);
+			else if (l == 1)
+				f->num = va_arg(ap, long);
+			else if (*p == 'u')
+				f->num = va_arg(ap, unsigned);
+			else
+				f->num = va_arg(ap, int);
+			if (*p != 's')
+				f->str = NULL;
+		}
+		f++;
+	}
+	*f = (struct field)FEND;
+	return e->buf;
+}
+
 size_t
 log_stamp(long long ms, const char *body, size_t blen, char *buf,
     size_t size)

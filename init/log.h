@@ -6,6 +6,7 @@
 #define LOG_H
 
 #include <limits.h>	/* PIPE_BUF: the system's, not init/limits.h */
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -18,6 +19,23 @@ struct field {
 #define FS(k, v)	{ (k), (v), 0 }
 #define FN(k, v)	{ (k), NULL, (long long)(v) }
 #define FEND		{ NULL, NULL, 0 }
+
+/*
+ * An event as its callers write it: one descriptor, "EVENT KEY=%s
+ * KEY=%d ...", and the values as arguments after it, so that a call is
+ * a few arguments and not an array built on the stack.  A function that
+ * takes one is declared LOG_DESC(N), N being the descriptor's argument:
+ * the compiler checks the values as it checks a printf format.  A value
+ * is %s, %d, %u, %ld or %lld, or a word written as itself (signal=KILL).
+ */
+#define LOG_DESC(n)	__attribute__((format(printf, n, (n) + 1)))
+/* The longest descriptor, and the most fields one holds. */
+#define LOG_DESC_MAX	256
+#define LOG_ARGS_MAX	20
+struct log_event {
+	char		 buf[LOG_DESC_MAX];	/* the descriptor, cut up */
+	struct field	 f[LOG_ARGS_MAX + 1];
+};
 
 
 /*
@@ -51,6 +69,11 @@ enum { LOG_ESC_TEXT, LOG_ESC_JSON, LOG_ESC_JSONRAW };
  */
 size_t	log_body(int, int, const char *, const char *, const struct field *,
 	    char *, size_t);
+/*
+ * The descriptor DESC (see LOG_DESC) cut into E's fields, with the values
+ * that AP holds; the event's name.
+ */
+const char *log_fields(struct log_event *, const char *, va_list);
 /*
  * The line BODY (BLEN bytes, text or JSON, told apart by its first byte)
  * stamped with epoch millisecond MS: "ts=STAMP BODY\n" or

@@ -133,8 +133,8 @@ start(struct sv *sv, struct service *s)
 	lp_streams(&sv->lp, s->idx, &io.out, &io.err);
 	if (s->c->ready_fd >= 0) {
 		if (pipe2(rp, O_CLOEXEC) < 0)
-			sv_log(sv, s, LV_WARN, "ready_fd_failed", (struct field[]){
-			    FS("error", strerror(errno)), FEND });
+			sv_log(sv, s, LV_WARN, "ready_fd_failed error=%s",
+			    strerror(errno));
 		else {
 			io.ready = rp[1];
 			s->readyfd = rp[0];
@@ -147,17 +147,16 @@ start(struct sv *sv, struct service *s)
 	    &go);
 	close_fd(&rp[1]);
 	if (s->pid < 0) {
-		sv_log(sv, s, LV_ERROR, "spawn_failed", (struct field[]){
-		    FS("error", strerror(errno)), FEND });
+		sv_log(sv, s, LV_ERROR, "spawn_failed error=%s",
+		    strerror(errno));
 		s->pid = 0;
 		close_fd(&s->readyfd);
 		end_run(sv, s, 1, -1, 0);
 		return;
 	}
 	/* Before the program can write: its output comes after this line. */
-	sv_log(sv, s, LV_INFO, "child_started", (struct field[]){
-	    FN("pid", s->pid), FS("command", s->c->command),
-	    FN("restarts", s->restarts), FEND });
+	sv_log(sv, s, LV_INFO, "child_started pid=%d command=%s restarts=%lu",
+	    s->pid, s->c->command, s->restarts);
 	spawn_go(&go);
 	s->state = SS_STARTING;
 	watch(sv, s->statusfd);
@@ -202,8 +201,7 @@ exec_failed(struct sv *sv, struct service *s)
 	close_fd(&s->statusfd);
 	fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
 	    s->c->argv[0], strerror(s->exec_err.err));
-	sv_log(sv, s, LV_ERROR, "exec_failed", (struct field[]){
-	    FN("pid", s->pid), FS("error", msg), FEND });
+	sv_log(sv, s, LV_ERROR, "exec_failed pid=%d error=%s", s->pid, msg);
 }
 
 /* Ask the run to stop for WHY: its stop signal now, SIGKILL later. */
@@ -224,9 +222,8 @@ stop_run(struct sv *sv, struct service *s, int why)
 	s->state = SS_STOPPING;
 	health_stop(sv, s);
 	svc_signal(sv, s, sig);
-	sv_log(sv, s, LV_INFO, "signal_forwarded", (struct field[]){
-	    FS("signal", sig_name(sig, b, sizeof(b))), FN("pgid", s->pid),
-	    FS("reason", why_names[why]), FEND });
+	sv_log(sv, s, LV_INFO, "signal_forwarded signal=%s pgid=%d reason=%s",
+	    sig_name(sig, b, sizeof(b)), s->pid, why_names[why]);
 	arm(s, T_KILL, now_ms() + s->c->stop_timeout);
 	sv_saved(sv, s);
 }
@@ -265,9 +262,9 @@ on_kill(struct sv *sv, struct service *s)
 {
 	arm(s, T_KILL, 0);
 	s->killed = 1;
-	sv_log(sv, s, LV_WARN, "stop_escalated", (struct field[]){
-	    FN("pid", s->pid), FS("signal", "KILL"),
-	    FN("after_ms", s->c->stop_timeout), FEND });
+	sv_log(sv, s, LV_WARN,
+	    "stop_escalated pid=%d signal=KILL after_ms=%lld", s->pid,
+	    s->c->stop_timeout);
 	if (s->c->kill_group)
 		kill(-s->pid, SIGKILL);
 	kill(s->pid, SIGKILL);
@@ -322,15 +319,13 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 	if (reaped) {
 		lp_flush(&sv->lp, s->idx);
 		if (sig != 0)
-			sv_log(sv, s, LV_INFO, "child_exited", (struct field[]){
-			    FN("pid", s->pid), FS("signal", sig_name(sig, b, 16)),
-			    FN("status", r.status), FN("runtime_ms", runtime),
-			    FS("reason", reason), FEND });
+			sv_log(sv, s, LV_INFO, "child_exited pid=%d signal=%s "
+			    "status=%d runtime_ms=%lld reason=%s", s->pid,
+			    sig_name(sig, b, 16), r.status, runtime, reason);
 		else
-			sv_log(sv, s, LV_INFO, "child_exited", (struct field[]){
-			    FN("pid", s->pid), FN("code", raw),
-			    FN("status", r.status), FN("runtime_ms", runtime),
-			    FS("reason", reason), FEND });
+			sv_log(sv, s, LV_INFO, "child_exited pid=%d code=%d "
+			    "status=%d runtime_ms=%lld reason=%s", s->pid, raw,
+			    r.status, runtime, reason);
 		take_terminal(sv, s);
 	}
 	close_fd(&s->statusfd);
@@ -351,8 +346,7 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 		s->want_down = 1;
 	if (s->stopping_why == WHY_RESTART && !s->want_down) {
 		/* `init restart`: at once, and not counted as a crash. */
-		sv_log(sv, s, LV_INFO, "restarting", (struct field[]){
-		    FN("status", r.status), FEND });
+		sv_log(sv, s, LV_INFO, "restarting status=%d", r.status);
 		start(sv, s);
 		return;
 	}
@@ -368,18 +362,15 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 		s->state = SS_COOLDOWN;
 		arm(s, T_RESTART, now_ms() + wait);
 		sv_saved(sv, s);
-		sv_log(sv, s, LV_INFO, "restart_scheduled", (struct field[]){
-		    FN("delay_ms", wait), FN("restarts", s->restarts + 1),
-		    FN("status", r.status), FEND });
+		sv_log(sv, s, LV_INFO, "restart_scheduled delay_ms=%lld "
+		    "restarts=%lu status=%d", wait, s->restarts + 1, r.status);
 		return;
 	}
 	if (v == V_GIVE_UP)
-		sv_log(sv, s, LV_ERROR, "give_up", (struct field[]){
-		    FN("restarts", r.recent), FN("window_ms", s->c->restart_window),
-		    FN("status", r.status), FEND });
+		sv_log(sv, s, LV_ERROR, "give_up restarts=%lu window_ms=%lld "
+		    "status=%d", r.recent, s->c->restart_window, r.status);
 	else if (v == V_EXITED)
-		sv_log(sv, s, LV_DEBUG, "no_restart", (struct field[]){
-		    FN("status", r.status), FEND });
+		sv_log(sv, s, LV_DEBUG, "no_restart status=%d", r.status);
 	s->done_why = v == V_GIVE_UP ? DONE_GAVE_UP : v == V_SUCCESS ?
 	    DONE_SUCCESS : v == V_STOPPED ? DONE_STOPPED : DONE_EXITED;
 	if (v == V_SUCCESS)
@@ -409,8 +400,8 @@ on_jobstop(struct sv *sv, struct service *s)
 	int sig = WSTOPSIG(s->wstatus);
 
 	s->jobstopped = 1;
-	sv_log(sv, s, LV_INFO, "child_stopped", (struct field[]){
-	    FN("pid", s->pid), FS("signal", sig_name(sig, b, 16)), FEND });
+	sv_log(sv, s, LV_INFO, "child_stopped pid=%d signal=%s", s->pid,
+	    sig_name(sig, b, 16));
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return;
 	if (sv->env.tty && !sv->pid1) {
@@ -422,8 +413,7 @@ on_jobstop(struct sv *sv, struct service *s)
 	kill(-s->pid, SIGCONT);
 	kill(s->pid, SIGCONT);
 	s->jobstopped = 0;
-	sv_log(sv, s, LV_INFO, "child_resumed", (struct field[]){
-	    FN("pid", s->pid), FEND });
+	sv_log(sv, s, LV_INFO, "child_resumed pid=%d", s->pid);
 }
 
 static void
@@ -536,14 +526,13 @@ svc_poll(struct sv *sv, struct service *s)
 	    s->state == SS_UP) {
 		s->ready = 1;
 		close_fd(&s->readyfd);
-		sv_log(sv, s, LV_INFO, "ready", (struct field[]){
-		    FN("pid", s->pid),
-		    FN("after_ms", now_ms() - s->start_ms), FEND });
+		sv_log(sv, s, LV_INFO, "ready pid=%d after_ms=%lld", s->pid,
+		    now_ms() - s->start_ms);
 		sv_saved(sv, s);
 	} else if (n == 0) {
 		close_fd(&s->readyfd);
-		sv_log(sv, s, LV_WARN, "ready_fd_closed", (struct field[]){
-		    FN("pid", s->pid), FN("fd", s->c->ready_fd), FEND });
+		sv_log(sv, s, LV_WARN, "ready_fd_closed pid=%d fd=%d", s->pid,
+		    s->c->ready_fd);
 	}
 }
 

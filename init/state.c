@@ -458,7 +458,7 @@ st_save(struct sv *sv)
 		st_unlink(f, PF_CHILD);
 	if (r < 0 && !f->warned) {
 		f->warned = 1;
-		sv_log(sv, NULL, LV_WARN, "state_file_failed", (struct field[]){
-		    FS("dir", f->dir), FS("error", strerror(errno)), FEND });
+		sv_log(sv, NULL, LV_WARN, "state_file_failed dir=%s error=%s",
+		    f->dir, strerror(errno));
 	}
 }

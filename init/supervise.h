@@ -175,9 +175,12 @@ void	health_read(struct service *);
 /* health.c: "none", "starting", "healthy", "unhealthy". */
 const char *health_name(int);
 
-/* supervise.c: an event line for S (NULL: init itself). */
-void	sv_log(struct sv *, const struct service *, int, const char *,
-	    const struct field *);
+/*
+ * supervise.c: an event line for S (NULL: init itself) at LEVEL, from a
+ * descriptor and its values (see LOG_DESC).
+ */
+void	sv_log(struct sv *, const struct service *, int, const char *, ...)
+	    LOG_DESC(4);
 /* supervise.c: the state changed: rewrite the state files. */
 void	sv_saved(struct sv *, struct service *);
 /* supervise.c: S is done for good; decide what that means for init. */

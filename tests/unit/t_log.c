@@ -317,6 +317,37 @@ body_plain(void)
 	    "\"n\":5,\"s\":\"a\\\"b\"}");
 }
 
+/* log_fields(): what sv_log() hands on, for a descriptor and its values. */
+static void LOG_DESC(3)
+desc_body(char *body, int format, const char *desc, ...)
+{
+	struct log_event e;
+	const char *event;
+	va_list ap;
+
+	va_start(ap, desc);
+	event = log_fields(&e, desc, ap);
+	va_end(ap);
+	log_body(format, LV_INFO, "app", event, e.f, body, LOG_BODY_MAX + 1);
+}
+
+/* Each kind of value a descriptor takes, and words written as themselves. */
+static void
+body_desc(void)
+{
+	char body[LOG_BODY_MAX + 1];
+
+	desc_body(body, FMT_TEXT, "x s=%s d=%d u=%u lu=%lu ll=%lld sig=KILL "
+	    "e=%s", "two words", -5, 4000000000U, 5UL, -6000000000LL, "");
+	CHECK_STR(body, "level=info name=app event=x s=\"two words\" d=-5 "
+	    "u=4000000000 lu=5 ll=-6000000000 sig=KILL e=\"\"");
+	desc_body(body, FMT_JSON, "child_started pid=%d command=%s", 7, "a b");
+	CHECK_STR(body, "\"level\":\"info\",\"name\":\"app\","
+	    "\"event\":\"child_started\",\"pid\":7,\"command\":\"a b\"}");
+	desc_body(body, FMT_TEXT, "bare");
+	CHECK_STR(body, "level=info name=app event=bare");
+}
+
 static void
 stamps(void)
 {
@@ -462,6 +493,7 @@ const struct unit log_units[] = {
 	{ "body: a long value of escapes is cut between them, JSON stays valid", body_cut_json },
 	{ "body: several long fields all keep their keys", body_cut_many },
 	{ "body: short fields as they are, quoted when needed", body_plain },
+	{ "body: a descriptor's words and values become its fields", body_desc },
 	{ "stamps: RFC 3339 UTC ms, text and JSON", stamps },
 	{ "stamps: the date and time gmtime_r gives, any year", stamps_as_gmtime },
 	{ "file lines: head, escapes, partial and escaped marks", file_lines },

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -35,20 +36,48 @@ struct found {
 
 /* The running supervisor, as found. */
 struct sup {
-	pid_t		 pid;		/* 0: not running, -1: unknown */
+	pid_t		 pid;		/* 0: not running */
 	pid_t		 stale;
-	int		 dirfd;
-	char		 state[16], start[24], config[PATH_MAX], writer[16];
-	char		 ctl_done[16];
+	int		 dirfd;		/* PID_DIR, left open until exit */
 	int		 n;
-	char		*text;
+	char		 state[16], start[24], config[PATH_MAX], writer[16];
+	char		 services[16];
 };
 
+/* A key of the state file, and the member of struct TYPE it fills. */
+struct slot {
+	const char	*key;
+	unsigned short	 off, size;
+};
+#define SLOT(type, key, m) \
+	{ key, offsetof(struct type, m), sizeof(((struct type *)0)->m) }
+
+static const struct slot found_slots[] = {
+	SLOT(found, "name", name), SLOT(found, "state", state),
+	SLOT(found, "ready", ready), SLOT(found, "child_pid", pid),
+	SLOT(found, "child_start", start), SLOT(found, "restarts", restarts),
+	SLOT(found, "last_exit_code", code),
+	SLOT(found, "last_exit_signal", sig),
+	SLOT(found, "last_exit_status", status),
+	SLOT(found, "last_exit_reason", reason), SLOT(found, "done", done),
+	SLOT(found, "critical", critical), SLOT(found, "health", health),
+	SLOT(found, "health_ok", hok), SLOT(found, "health_at", hat),
+	SLOT(found, "health_ms", hms), SLOT(found, "health_output", hout),
+	{ NULL, 0, 0 }
+};
+
+static const struct slot sup_slots[] = {
+	SLOT(sup, "state", state), SLOT(sup, "supervisor_start", start),
+	SLOT(sup, "config", config), SLOT(sup, "log_writer_pid", writer),
+	SLOT(sup, "services", services), { NULL, 0, 0 }
+};
+
+/* The state file, as the last read left it. */
 static char	statetext[(SERVICES_MAX + 1) * (PATH_MAX + 2048)] BSS_LAST;
 
-/* KEY of service I (prefix "svc.I."), into BUF; "" if absent. */
+/* KEY of service I (prefix "svc.I."; -1: none) into BUF; "" if absent. */
 static void
-get(const char *text, int i, const char *key, char *buf, size_t size)
+get(int i, const char *key, char *buf, size_t size)
 {
 	char k[64];
 
@@ -56,31 +85,23 @@ get(const char *text, int i, const char *key, char *buf, size_t size)
 		fmt(k, sizeof(k), "svc.%d.%s", i, key);
 	else
 		fmt(k, sizeof(k), "%s", key);
-	if (st_field(text, k, buf, size) == NULL)
+	if (st_field(statetext, k, buf, size) == NULL)
 		buf[0] = '\0';
 }
 
+/* Every key of table T of service I into the struct at BASE. */
 static void
-found_of(const char *text, int i, struct found *f)
+get_slots(int i, const struct slot *t, void *base)
+{
+	for (; t->key != NULL; t++)
+		get(i, t->key, (char *)base + t->off, t->size);
+}
+
+static void
+found_of(int i, struct found *f)
 {
 	memset(f, 0, sizeof(*f));
-	get(text, i, "name", f->name, sizeof(f->name));
-	get(text, i, "state", f->state, sizeof(f->state));
-	get(text, i, "ready", f->ready, sizeof(f->ready));
-	get(text, i, "child_pid", f->pid, sizeof(f->pid));
-	get(text, i, "child_start", f->start, sizeof(f->start));
-	get(text, i, "restarts", f->restarts, sizeof(f->restarts));
-	get(text, i, "last_exit_code", f->code, sizeof(f->code));
-	get(text, i, "last_exit_signal", f->sig, sizeof(f->sig));
-	get(text, i, "last_exit_status", f->status, sizeof(f->status));
-	get(text, i, "last_exit_reason", f->reason, sizeof(f->reason));
-	get(text, i, "done", f->done, sizeof(f->done));
-	get(text, i, "critical", f->critical, sizeof(f->critical));
-	get(text, i, "health", f->health, sizeof(f->health));
-	get(text, i, "health_ok", f->hok, sizeof(f->hok));
-	get(text, i, "health_at", f->hat, sizeof(f->hat));
-	get(text, i, "health_ms", f->hms, sizeof(f->hms));
-	get(text, i, "health_output", f->hout, sizeof(f->hout));
+	get_slots(i, found_slots, f);
 	f->cpu = f->mem = -1;
 }
 
@@ -92,54 +113,44 @@ num(const char *s)
 	return num_parse(s, 0, LLONG_MAX, &n) == NULL ? n : -1;
 }
 
-/* Find the live supervisor of CS; 0 with S->pid set, or -1 (unknown). */
+/* Find the live supervisor of CS; 0 with S->pid set, or -1 (unknown: said why). */
 static int
 find(const struct confset *cs, struct sup *s)
 {
+	const struct conf *t = cs->top;
 	const char *why = NULL;
 	char buf[64];
 
 	memset(s, 0, sizeof(*s));
-	s->dirfd = -1;
-	s->text = statetext;
-	if (*cs->top->pid_dir == '\0') {
+	if (*t->pid_dir == '\0') {
 		warnx("PID_DIR is not set: no status is kept");
-		s->pid = -1;
 		return -1;
 	}
-	s->dirfd = st_dir(cs->top->pid_dir, 0, &why);
+	s->dirfd = st_dir(t->pid_dir, 0, &why);
+	if (s->dirfd < 0 && errno == ENOENT)
+		return 0;
 	if (s->dirfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		warn("%s: %s", cs->top->pid_dir, why);
-		s->pid = -1;
+		warn("%s: %s", t->pid_dir, why);
 		return -1;
 	}
-	s->pid = st_owner(s->dirfd, cs->top->name, &s->stale);
+	s->pid = st_owner(s->dirfd, t->name, &s->stale);
 	if (s->pid < 0) {
 		warnx("%s runs in another PID namespace (%s/%s.%s names "
 		    "another process here): run this command inside its "
-		    "container", cs->top->name, cs->top->pid_dir,
-		    cs->top->name, PF_SUPERVISOR);
+		    "container", t->name, t->pid_dir, t->name, PF_SUPERVISOR);
 		return -1;
 	}
-	if (s->pid == 0 && s->stale == 0 && st_read(s->dirfd, cs->top->name,
+	if (s->pid == 0 && s->stale == 0 && st_read(s->dirfd, t->name,
 	    PF_SUPERVISOR, buf, sizeof(buf)) < 0 && errno != ENOENT) {
-		warn("%s/%s.%s", cs->top->pid_dir, cs->top->name, PF_SUPERVISOR);
-		s->pid = -1;
+		warn("%s/%s.%s", t->pid_dir, t->name, PF_SUPERVISOR);
 		return -1;
 	}
-	if (s->pid > 0 && st_read(s->dirfd, cs->top->name, PF_STATE, statetext,
-	    sizeof(statetext)) < 0)
-		statetext[0] = '\0';
 	if (s->pid > 0) {
-		get(statetext, -1, "state", s->state, sizeof(s->state));
-		get(statetext, -1, "supervisor_start", s->start, sizeof(s->start));
-		get(statetext, -1, "config", s->config, sizeof(s->config));
-		get(statetext, -1, "log_writer_pid", s->writer, sizeof(s->writer));
-		get(statetext, -1, "ctl_done", s->ctl_done, sizeof(s->ctl_done));
-		get(statetext, -1, "services", buf, sizeof(buf));
-		s->n = (int)num(buf);
+		if (st_read(s->dirfd, t->name, PF_STATE, statetext,
+		    sizeof(statetext)) < 0)
+			statetext[0] = '\0';
+		get_slots(-1, sup_slots, s);
+		s->n = (int)num(s->services);
 		if (s->n < 1 || s->n > SERVICES_MAX)
 			s->n = 1;
 	}
@@ -154,7 +165,7 @@ index_of(const struct sup *s, const char *name)
 	int i;
 
 	for (i = 0; i < s->n; i++) {
-		get(s->text, i, "name", buf, sizeof(buf));
+		get(i, "name", buf, sizeof(buf));
 		if (strcmp(buf, name) == 0)
 			return i;
 	}
@@ -230,13 +241,23 @@ last_exit(const struct found *f, char *buf, size_t size)
 	return buf;
 }
 
-/* One service, the way `init status` always printed it. */
+/* " (limit N UNIT)" or " (no limit)", and the end of the line. */
 static void
-print_one(const struct sup *sup, const struct found *f)
+limit(long long n, const char *unit)
 {
-	char b1[32], b2[32], b3[96];
+	if (n)
+		say(" (limit %lld%s)\n", n, unit);
+	else
+		say(" (no limit)\n");
+}
 
-	say("name:        %s\nstate:       %s\n", f->c->name,
+/* One service of conf C, the way `init status` always printed it. */
+static void
+print_one(const struct sup *sup, const struct found *f, const struct conf *c)
+{
+	char b1[32], b3[96];
+
+	say("name:        %s\nstate:       %s\n", c->name,
 	    sup->pid > 0 ? sup->state : "stopped");
 	if (sup->pid <= 0)
 		return;
@@ -244,7 +265,7 @@ print_one(const struct sup *sup, const struct found *f)
 	    dur(since(sup->start), b1, sizeof(b1)));
 	if (num(f->pid) > 0)
 		say("child:       pid %s, up %s\n", f->pid,
-		    dur(since(f->start), b2, sizeof(b2)));
+		    dur(since(f->start), b1, sizeof(b1)));
 	else
 		say("child:       none\n");
 	say("restarts:    %s\n", f->restarts[0] ? f->restarts : "0");
@@ -256,15 +277,9 @@ print_one(const struct sup *sup, const struct found *f)
 		    f->hout[0] ? f->hout : "-", f->hms[0] ? f->hms : "-",
 		    dur(since(f->hat), b1, sizeof(b1)));
 	say("cpu:         %lld%%", f->cpu);
-	if (f->c->max_cpu_pct)
-		say(" (limit %lld%%)\n", f->c->max_cpu_pct);
-	else
-		say(" (no limit)\n");
+	limit(c->max_cpu_pct, "%");
 	say("memory:      %lld MB", f->mem);
-	if (f->c->max_mem_mb)
-		say(" (limit %lld MB)\n", f->c->max_mem_mb);
-	else
-		say(" (no limit)\n");
+	limit(c->max_mem_mb, " MB");
 }
 
 /* Several services: one line each. */
@@ -273,6 +288,7 @@ print_table(const struct confset *cs, const struct sup *sup,
     const struct found *f, int n)
 {
 	char b1[32], b3[96], lim[48];
+	const struct conf *c;
 	int i;
 
 	say("supervisor:  %s, pid %d, up %s, %s\n", cs->top->name, (int)sup->pid,
@@ -281,12 +297,13 @@ print_table(const struct confset *cs, const struct sup *sup,
 	    "SERVICE", "STATE", "READY", "PID", "UPTIME", "RESTARTS",
 	    "LAST EXIT", "CPU%", "RSS MB", "HEALTH", "LIMITS");
 	for (i = 0; i < n; i++) {
+		c = f[i].c;
 		lim[0] = '\0';
-		if (f[i].c != NULL && f[i].c->max_cpu_pct > 0)
-			fmt(lim, sizeof(lim), "cpu %lld%% ", f[i].c->max_cpu_pct);
-		if (f[i].c != NULL && f[i].c->max_mem_mb > 0)
+		if (c != NULL && c->max_cpu_pct > 0)
+			fmt(lim, sizeof(lim), "cpu %lld%% ", c->max_cpu_pct);
+		if (c != NULL && c->max_mem_mb > 0)
 			fmt(lim + strlen(lim), sizeof(lim) - strlen(lim),
-			    "mem %lldMB", f[i].c->max_mem_mb);
+			    "mem %lldMB", c->max_mem_mb);
 		if (lim[0] == '\0')
 			fmt(lim, sizeof(lim), "-");
 		say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5lld %7lld %-10s %s\n",
@@ -298,78 +315,107 @@ print_table(const struct confset *cs, const struct sup *sup,
 	}
 }
 
-/* S as a JSON string (quotes included) into BUF. */
-static const char *
-jstr(const char *s, char *buf, size_t size)
+/* Print S as a JSON string, quotes included. */
+static void
+jstr(const char *s)
 {
+	char buf[PATH_MAX * 6 + 8];
 	size_t n;
 
 	buf[0] = '"';
 	/* Bytes that are not UTF-8 (a path can hold them) as \\xNN. */
-	n = log_escape(s, strlen(s), buf + 1, size - 2, LOG_ESC_JSON, NULL);
+	n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2, LOG_ESC_JSON,
+	    NULL);
 	if (n == (size_t)-1)
-		n = log_escape(s, strlen(s), buf + 1, size - 2, LOG_ESC_JSONRAW,
-		    NULL);
-	n++;
-	buf[n++] = '"';
-	buf[n] = '\0';
-	return buf;
+		n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2,
+		    LOG_ESC_JSONRAW, NULL);
+	buf[++n] = '"';
+	write_all(1, buf, n + 1);
+}
+
+/* Print the number in text S, or null. */
+static void
+jnum(const char *s)
+{
+	if (num(s) < 0)
+		say("null");
+	else
+		say("%lld", num(s));
 }
 
 static const char *
-jnum(const char *s, char *buf, size_t size)
+jbool(int b)
 {
-	if (num(s) < 0)
-		fmt(buf, size, "null");
-	else
-		fmt(buf, size, "%lld", num(s));
-	return buf;
+	return b ? "true" : "false";
 }
 
-/* F's fields as JSON members, after LEAD; with NAME, its name first. */
+/* The supervisor's members, after "{" and up to its services'. */
 static void
-json_service(const struct found *f, const char *lead, int name)
+json_sup(const struct confset *cs, const struct sup *sup)
 {
-	char nm[160], last[256], b[PROBE_MSG_MAX * 6 + 8], pid[24], rs[24];
-	char st[24], upt[24];
+	say("{\"name\":");
+	jstr(cs->top->name);
+	say(",\"state\":\"%s\",\"supervisor_pid\":%d,\"supervisor_uptime_s\":"
+	    "%lld,\"config\":", sup->state, (int)sup->pid, since(sup->start));
+	jstr(sup->config);
+	say(",");
+}
 
+/* F's members; with NAME, its name and state first. */
+static void
+json_service(const struct found *f, int name)
+{
+	int pid = num(f->pid) > 0;
+
+	if (name) {
+		say("\"name\":");
+		jstr(f->name);
+		say(",\"state\":\"%s\",", f->state);
+	}
+	say("\"ready\":%s,\"child_pid\":", jbool(strcmp(f->ready, "1") == 0));
+	if (pid)
+		jnum(f->pid);
+	else
+		say("null");
+	if (pid)
+		say(",\"child_uptime_s\":%lld,\"restarts\":", since(f->start));
+	else
+		say(",\"child_uptime_s\":null,\"restarts\":");
+	jnum(f->restarts);
+	say(",\"last_exit\":");
 	if (f->reason[0] == '\0')
-		fmt(last, sizeof(last), "null");
+		say("null");
 	else if (f->sig[0] != '\0')
-		fmt(last, sizeof(last), "{\"signal\":\"%s\",\"status\":%s,"
-		    "\"reason\":\"%s\"}", f->sig, jnum(f->status, st, sizeof(st)),
-		    f->reason);
-	else
-		fmt(last, sizeof(last), "{\"code\":%s,\"status\":%s,\"reason\":"
-		    "\"%s\"}", jnum(f->code, pid, sizeof(pid)),
-		    jnum(f->status, st, sizeof(st)), f->reason);
-	fmt(upt, sizeof(upt), "%lld", num(f->pid) > 0 ? since(f->start) : -1);
-	if (name)
-		say("%s\"name\":%s,\"state\":\"%s\",", lead,
-		    jstr(f->name, nm, sizeof(nm)), f->state);
-	else
-		say("%s", lead);
-	say("\"ready\":%s,\"child_pid\":%s,"
-	    "\"child_uptime_s\":%s,\"restarts\":%s,\"last_exit\":%s,"
-	    "\"cpu_pct\":%lld,\"mem_mb\":%lld,\"max_cpu_pct\":%lld,"
-	    "\"max_mem_mb\":%lld,\"critical\":%s",
-	    strcmp(f->ready, "1") == 0 ? "true" : "false",
-	    num(f->pid) > 0 ? jnum(f->pid, pid, sizeof(pid)) : "null",
-	    num(f->pid) > 0 ? upt : "null", jnum(f->restarts, rs, sizeof(rs)),
-	    last, f->cpu, f->mem, f->c != NULL ? f->c->max_cpu_pct : 0,
+		say("{\"signal\":\"%s\"", f->sig);
+	else {
+		say("{\"code\":");
+		jnum(f->code);
+	}
+	if (f->reason[0] != '\0') {
+		say(",\"status\":");
+		jnum(f->status);
+		say(",\"reason\":\"%s\"}", f->reason);
+	}
+	say(",\"cpu_pct\":%lld,\"mem_mb\":%lld,\"max_cpu_pct\":%lld,"
+	    "\"max_mem_mb\":%lld,\"critical\":%s,\"health\":", f->cpu, f->mem,
+	    f->c != NULL ? f->c->max_cpu_pct : 0,
 	    f->c != NULL ? f->c->max_mem_mb : 0,
-	    strcmp(f->critical, "0") == 0 ? "false" : "true");
-	if (f->health[0] != '\0' && since(f->hat) < 0)
-		say(",\"health\":{\"state\":\"%s\",\"ok\":false,\"output\":null,"
+	    jbool(strcmp(f->critical, "0") != 0));
+	if (f->health[0] == '\0') {
+		say("null");
+		return;
+	}
+	if (since(f->hat) < 0) {
+		say("{\"state\":\"%s\",\"ok\":false,\"output\":null,"
 		    "\"duration_ms\":null,\"age_s\":null}", f->health);
-	else if (f->health[0] != '\0')
-		say(",\"health\":{\"state\":\"%s\",\"ok\":%s,\"output\":%s,"
-		    "\"duration_ms\":%s,\"age_s\":%lld}", f->health,
-		    strcmp(f->hok, "1") == 0 ? "true" : "false",
-		    jstr(f->hout, b, sizeof(b)), jnum(f->hms, st, sizeof(st)),
-		    since(f->hat));
-	else
-		say(",\"health\":null");
+		return;
+	}
+	say("{\"state\":\"%s\",\"ok\":%s,\"output\":", f->health,
+	    jbool(strcmp(f->hok, "1") == 0));
+	jstr(f->hout);
+	say(",\"duration_ms\":");
+	jnum(f->hms);
+	say(",\"age_s\":%lld}", since(f->hat));
 }
 
 static const struct conf *
@@ -391,13 +437,24 @@ up(const struct found *f)
 	    "cooldown") == 0) && strcmp(f->ready, "0") != 0;
 }
 
+/* The index of SVC in the running supervisor, or -1 after saying so. */
+static int
+running_index(const struct sup *s, const char *verb, const char *svc)
+{
+	int k = index_of(s, svc);
+
+	if (k < 0)
+		warnx("%s: the running supervisor has no service \"%s\" "
+		    "(started with another configuration?)", verb, svc);
+	return k;
+}
+
 int
 st_status(const struct confset *cs, const char *only, int json)
 {
 	static struct found f[SERVICES_MAX];
-	char b[PATH_MAX * 6 + 8], b2[160];
 	struct sup sup;
-	int i, n, k, rc = LSB_RUNNING;
+	int i, n, k = -1, rc = LSB_RUNNING;
 
 	if (find(cs, &sup) < 0) {
 		if (json)
@@ -412,44 +469,32 @@ st_status(const struct confset *cs, const char *only, int json)
 	if (sup.pid == 0) {
 		if (sup.stale != 0 && !json)
 			warnx("stale PID file: PID %d is gone", (int)sup.stale);
-		if (json)
-			say("{\"name\":%s,\"state\":\"stopped\"}\n",
-			    jstr(cs->top->name, b2, sizeof(b2)));
-		else if (!cs->multi) {
-			found_of("", -1, &f[0]);
-			f[0].c = &cs->svc[0];
-			print_one(&sup, &f[0]);
-		} else
+		if (json) {
+			say("{\"name\":");
+			jstr(cs->top->name);
+			say(",\"state\":\"stopped\"}\n");
+		} else if (!cs->multi)
+			print_one(&sup, &f[0], cs->svc);
+		else
 			say("supervisor:  %s, stopped\n", cs->top->name);
-		if (sup.dirfd >= 0)
-			close(sup.dirfd);
 		return LSB_STOPPED;
 	}
-	close(sup.dirfd);
 	n = sup.n;
 	for (i = 0; i < n; i++) {
-		found_of(sup.text, i, &f[i]);
+		found_of(i, &f[i]);
 		f[i].c = conf_named(cs, f[i].name);
 	}
 	measure(&sup, f, n);
-	k = only != NULL ? index_of(&sup, only) : -1;
-	if (only != NULL && k < 0) {
-		warnx("status: the running supervisor has no service \"%s\" "
-		    "(started with another configuration?)", only);
+	if (only != NULL && (k = running_index(&sup, "status", only)) < 0)
 		return LSB_UNKNOWN;
-	}
 	/* One service: LSB (0 running, also between restarts). */
 	if (!cs->multi) {
 		if (json) {
-			say("{\"name\":%s,\"state\":\"%s\",\"supervisor_pid\":%d,"
-			    "\"supervisor_uptime_s\":%lld,\"config\":%s,",
-			    jstr(cs->top->name, b2, sizeof(b2)), sup.state,
-			    (int)sup.pid, since(sup.start),
-			    jstr(sup.config, b, sizeof(b)));
-			json_service(&f[0], "", 0);
+			json_sup(cs, &sup);
+			json_service(&f[0], 0);
 			say("}\n");
 		} else
-			print_one(&sup, &f[0]);
+			print_one(&sup, &f[0], cs->svc);
 		return LSB_RUNNING;
 	}
 	for (i = 0; i < n; i++)
@@ -457,25 +502,22 @@ st_status(const struct confset *cs, const char *only, int json)
 		    strcmp(f[i].critical, "0") != 0) &&
 		    strcmp(f[i].done, "success") != 0)
 			rc = LSB_DOWN;
-	if (json) {
-		if (k >= 0) {
-			json_service(&f[k], "{", 1);
-			say("}\n");
-			return rc;
-		}
-		say("{\"name\":%s,\"state\":\"%s\",\"supervisor_pid\":%d,"
-		    "\"supervisor_uptime_s\":%lld,\"config\":%s,\"services\":[",
-		    jstr(cs->top->name, b2, sizeof(b2)), sup.state, (int)sup.pid,
-		    since(sup.start), jstr(sup.config, b, sizeof(b)));
+	if (!json)
+		print_table(cs, &sup, k >= 0 ? &f[k] : f, k >= 0 ? 1 : n);
+	else if (k >= 0) {
+		say("{");
+		json_service(&f[k], 1);
+		say("}\n");
+	} else {
+		json_sup(cs, &sup);
+		say("\"services\":[");
 		for (i = 0; i < n; i++) {
-			json_service(&f[i], i ? ",{" : "{", 1);
+			say(i ? ",{" : "{");
+			json_service(&f[i], 1);
 			say("}");
 		}
 		say("]}\n");
-	} else if (k >= 0)
-		print_table(cs, &sup, &f[k], 1);
-	else
-		print_table(cs, &sup, f, n);
+	}
 	return rc;
 }
 
@@ -489,8 +531,6 @@ st_health(const struct confset *cs, const char *only)
 
 	if (find(cs, &sup) < 0)
 		return LSB_UNKNOWN;
-	if (sup.dirfd >= 0)
-		close(sup.dirfd);
 	if (sup.pid == 0) {
 		say("%s: not running\n", cs->top->name);
 		return LSB_STOPPED;
@@ -502,7 +542,7 @@ st_health(const struct confset *cs, const char *only)
 	for (i = 0; i < sup.n; i++) {
 		if (k >= 0 && i != k)
 			continue;
-		found_of(sup.text, i, &f);
+		found_of(i, &f);
 		if (f.health[0] != '\0')
 			ok = strcmp(f.health, "healthy") == 0;
 		else
@@ -525,20 +565,19 @@ st_health(const struct confset *cs, const char *only)
 int
 st_stop(const struct confset *cs, long long timeout)
 {
+	const char *name = cs->top->name;
 	struct pstat p;
 	struct sup sup;
 	long long deadline;
 
 	if (find(cs, &sup) < 0)
 		return 1;
-	if (sup.dirfd >= 0)
-		close(sup.dirfd);
 	if (sup.pid == 0) {
-		say("%s is not running\n", cs->top->name);
+		say("%s is not running\n", name);
 		return 0;
 	}
 	if (proc_stat(sup.pid, &p) < 0 || kill(sup.pid, SIGTERM) < 0) {
-		warn("cannot signal %s (PID %d)", cs->top->name, (int)sup.pid);
+		warn("cannot signal %s (PID %d)", name, (int)sup.pid);
 		return 1;
 	}
 	/*
@@ -547,7 +586,7 @@ st_stop(const struct confset *cs, long long timeout)
 	 */
 	if (sup.pid == 1) {
 		say("stopping %s (PID 1): the container ends when it has "
-		    "stopped\n", cs->top->name);
+		    "stopped\n", name);
 		return 0;
 	}
 	/* The whole budget: STOP_DELAY, every stop timeout, the log flush. */
@@ -556,13 +595,13 @@ st_stop(const struct confset *cs, long long timeout)
 	deadline = now_ms() + timeout;
 	while (proc_alive(sup.pid, p.start)) {
 		if (now_ms() >= deadline) {
-			warnx("%s (PID %d) did not stop within %lld s",
-			    cs->top->name, (int)sup.pid, timeout / 1000);
+			warnx("%s (PID %d) did not stop within %lld s", name,
+			    (int)sup.pid, timeout / 1000);
 			return 1;
 		}
 		sleep_ms(50);
 	}
-	say("stopped %s (PID %d)\n", cs->top->name, (int)sup.pid);
+	say("stopped %s (PID %d)\n", name, (int)sup.pid);
 	return 0;
 }
 
@@ -570,12 +609,13 @@ int
 st_control(const struct confset *cs, const char *verb, const char *svc)
 {
 	static const char *const verbs[] = { "", "restart", "down", "up" };
+	const char *name = cs->top->name;
 	char done[16], state[16];
 	struct stat st;
 	union sigval v;
 	struct sup sup;
 	long long deadline;
-	int k, code, i;
+	int k, code;
 
 	for (code = CTL_RESTART; code <= CTL_UP; code++)
 		if (strcmp(verb, verbs[code]) == 0)
@@ -588,43 +628,37 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	if (find(cs, &sup) < 0)
 		return 4;
 	if (sup.pid == 0) {
-		warnx("%s: %s is not running", verb, cs->top->name);
+		warnx("%s: %s is not running", verb, name);
 		return 3;
 	}
-	k = index_of(&sup, svc);
-	if (k < 0) {
-		warnx("%s: the running supervisor has no service \"%s\" "
-		    "(started with another configuration?)", verb, svc);
+	if ((k = running_index(&sup, verb, svc)) < 0)
 		return 2;
-	}
 	v.sival_int = CTL_VALUE(getpid(), code, k);
 	if (sigqueue(sup.pid, CTL_SIGNAL, v) < 0) {
 		if (errno == EPERM && fd_stat(sup.dirfd, &st) == 0)
 			warnx("%s: not permitted: only root or the supervisor's "
 			    "own user (UID %u) may control %s", verb,
-			    (unsigned)st.st_uid, cs->top->name);
+			    (unsigned)st.st_uid, name);
 		else
-			warn("%s: cannot reach %s (PID %d)", verb, cs->top->name,
+			warn("%s: cannot reach %s (PID %d)", verb, name,
 			    (int)sup.pid);
 		return errno == EPERM ? 4 : 1;
 	}
 	deadline = now_ms() + 5000;
 	for (;;) {
 		sleep_ms(20);
-		if (st_read(sup.dirfd, cs->top->name, PF_STATE, statetext,
+		if (st_read(sup.dirfd, name, PF_STATE, statetext,
 		    sizeof(statetext)) == 0) {
-			get(statetext, -1, "ctl_done", done, sizeof(done));
+			get(-1, "ctl_done", done, sizeof(done));
 			if (num(done) == (long long)(unsigned)v.sival_int)
 				break;
 		}
 		if (now_ms() >= deadline) {
-			warnx("%s: %s did not answer within 5 s", verb,
-			    cs->top->name);
+			warnx("%s: %s did not answer within 5 s", verb, name);
 			return 1;
 		}
 	}
-	get(statetext, k, "state", state, sizeof(state));
-	i = strcmp(sup.state, "running") == 0 ? 0 : 1;
-	say("%s: %s %s (now %s)\n", cs->top->name, verb, svc, state);
-	return i;
+	get(k, "state", state, sizeof(state));
+	say("%s: %s %s (now %s)\n", name, verb, svc, state);
+	return strcmp(sup.state, "running") != 0;
 }

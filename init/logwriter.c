@@ -792,44 +792,10 @@ file_line(struct lw *w, struct stream *s, const char *data, size_t len,
 }
 
 /*
- * The next line of stream S that starts at P (N bytes read), escaped
- * straight into the batch: no copy, no second pass to find its end.  The
- * bytes of P it took, or 0 if the file is failing or the line goes on in
- * the next read.
- */
-static size_t
-fast_line(struct lw *w, struct stream *s, long long day, const char *p,
-    size_t n)
-{
-	int fi = s->cf->file, format = w->cf->files[fi].format, raw;
-	size_t len = n < w->linecap ? n : w->linecap, used, k;
-	char *b;
-
-	for (;;) {
-		b = file_room(w, fi, day, s->headlen + LOG_TAIL_MAX + 64);
-		if (b == NULL)
-			return 0;
-		k = log_text(format, s->head, s->headlen, p, len, b,
-		    LOG_BATCH_MAX - w->blen, &used, &raw);
-		if (k > 0)
-			break;
-		file_flush(w);	/* the batch is full: this line starts the next */
-	}
-	if (used < len || (len < n && p[len] == '\n')) {
-		file_commit(w, k + log_tail(format, 0, raw, b + k));
-		return used + 1;
-	}
-	if (len < n) {
-		/* linecap bytes and more to come: a part. */
-		file_commit(w, k + log_tail(format, 1, raw, b + k));
-		return len;
-	}
-	return 0;
-}
-
-/*
- * The plain whole lines at P (N bytes read) of stream S, all in one go;
- * the bytes of P taken.  What is left starts with a line for fast_line().
+ * The plain whole lines at P (N bytes read) of stream S, escaped straight
+ * into the batch in one go; the bytes of P taken.  What is left (a part,
+ * a JSON line with raw bytes, an unfinished line, a full batch) starts
+ * with a line for lw_cut() and file_line().
  */
 static size_t
 fast_lines(struct lw *w, struct stream *s, long long day, const char *p,
@@ -861,11 +827,6 @@ to_file(struct lw *w, struct stream *s, const char *p, size_t n)
 	head(w, s);
 	while (n > 0) {
 		if (s->len == 0 && (take = fast_lines(w, s, day, p, n)) > 0) {
-			p += take;
-			n -= take;
-			continue;
-		}
-		if (s->len == 0 && (take = fast_line(w, s, day, p, n)) > 0) {
 			p += take;
 			n -= take;
 			continue;
@@ -1214,6 +1175,9 @@ setup(const struct lw_config *cf)
 {
 	size_t cap, at[8], size = 0, ns = (size_t)cf->nstreams;
 	struct stat a, b;
+	struct stream *s;
+	struct sink *k;
+	struct file *f;
 	struct lw *w;
 	char *m;
 	int i;
@@ -1249,9 +1213,13 @@ setup(const struct lw_config *cf)
 	w->sink_of[2] = fd_stat(1, &a) == 0 && fd_stat(2, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : 1;
 	w->nsinks = w->sink_of[2] + 1;
-	for (i = 0; i < 2; i++)
-		w->k[i] = (struct sink){ .fd = i + 1, .owner = NOBODY,
-		    .pwho = NOBODY, .pend = m + at[4] + (size_t)i * LOG_READ_MAX };
+	/* The region is zeroed: only what is not 0 is set. */
+	for (i = 0; i < 2; i++) {
+		k = &w->k[i];
+		k->fd = i + 1;
+		k->owner = k->pwho = NOBODY;
+		k->pend = m + at[4] + (size_t)i * LOG_READ_MAX;
+	}
 	for (i = 0; i < cf->nstreams; i++) {
 		/*
 		 * A deeper pipe lets a child write on while we write the file
@@ -1259,15 +1227,20 @@ setup(const struct lw_config *cf)
 		 * effort: past the user's pipe quota it stays as it is.
 		 */
 		fd_ctl(cf->streams[i].fd, F_SETPIPE_SZ, LOG_PIPE_SIZE);
-		w->s[i] = (struct stream){ .cf = &cf->streams[i], .bol = 1,
-		    .head_ms = -1, .line = m + at[3] + (size_t)i * cap };
-		w->s[i].sink = w->sink_of[cf->streams[i].out == 1 ? 1 : 2];
-		w->s[i].pfxlen = fmt(w->s[i].pfx, sizeof(w->s[i].pfx), "%s | ",
-		    cf->streams[i].name);
+		s = &w->s[i];
+		s->cf = &cf->streams[i];
+		s->bol = 1;
+		s->head_ms = -1;
+		s->line = m + at[3] + (size_t)i * cap;
+		s->sink = w->sink_of[s->cf->out == 1 ? 1 : 2];
+		s->pfxlen = fmt(s->pfx, sizeof(s->pfx), "%s | ", s->cf->name);
 	}
-	for (i = 0; i < cf->nfiles; i++)
-		w->f[i] = (struct file){ .cf = &cf->files[i], .dirfd = -1,
-		    .fd = -1, .day = -1 };
+	for (i = 0; i < cf->nfiles; i++) {
+		f = &w->f[i];
+		f->cf = &cf->files[i];
+		f->dirfd = f->fd = -1;
+		f->day = -1;
+	}
 	return w;
 }
 

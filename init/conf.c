@@ -46,96 +46,105 @@ static const char *const pgroups[] = { "session", "group", "inherit", NULL };
 
 /*
  * Order is the `check` output's.  Times are in milliseconds.  Packed: 40
- * bytes an entry, not 56; the widest bound, 7 days in ms, fits an int, and
- * a bound or offset that did not fit its field would be a -Woverflow warning.
+ * bytes an entry, the name included; the widest bound, 7 days in ms, fits
+ * an int, and a bound or offset that did not fit its field would be a
+ * -Woverflow warning.  A key has a range or a list of choices, not both.
  */
 static const struct keydef {
-	const char		*name;
+	char			 name[20];
 	unsigned char		 type;
 	unsigned char		 scope;
 	unsigned short		 off;
-	int			 min, max;
-	const char *const	*choices;
 	const char		*def;	/* NULL: resolved in finish() */
+	union {
+		struct {
+			int	 min, max;
+		};
+		const char *const *choices;	/* T_ENUM */
+	};
 } keys[K_N] = {
-#define F(f)	offsetof(struct conf, f)
-	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), 0, 0, NULL, NULL },
-	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), 0, 0, NULL, "" },
-	[K_TYPE] = { "TYPE", T_ENUM, S_SVC, F(type), 0, 0, types, "simple" },
-	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), 0, 0, NULL, "" },
-	[K_CRITICAL] = { "CRITICAL", T_ENUM, S_SVC, F(critical), 0, 0, noyes, "yes" },
-	[K_READY_FD] = { "READY_FD", T_FD, S_SVC, F(ready_fd), 3, 1023, NULL, "" },
+#define F(f)		offsetof(struct conf, f)
+#define RANGE(lo, hi)	{ { lo, hi } }
+#define CHOICES(list)	{ .choices = list }
+#define NONE		RANGE(0, 0)
+	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), NULL, NONE },
+	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), "", NONE },
+	[K_TYPE] = { "TYPE", T_ENUM, S_SVC, F(type), "simple", CHOICES(types) },
+	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), "", NONE },
+	[K_CRITICAL] = { "CRITICAL", T_ENUM, S_SVC,
+	    F(critical), "yes", CHOICES(noyes) },
+	[K_READY_FD] = { "READY_FD", T_FD, S_SVC,
+	    F(ready_fd), "", RANGE(3, 1023) },
 	[K_RESTART_POLICY] = { "RESTART_POLICY", T_ENUM, S_SVC,
-	    F(restart_policy), 0, 0, policies, "never" },
+	    F(restart_policy), "never", CHOICES(policies) },
 	[K_SUCCESS_EXIT_CODES] = { "SUCCESS_EXIT_CODES", T_CODES, S_SVC,
-	    F(success), 0, 255, NULL, "0" },
+	    F(success), "0", RANGE(0, 255) },
 	[K_RESTART_DELAY] = { "RESTART_DELAY", T_SECS, S_SVC,
-	    F(restart_delay), 0, DAY, NULL, "1" },
+	    F(restart_delay), "1", RANGE(0, DAY) },
 	[K_RESTART_DELAY_MAX] = { "RESTART_DELAY_MAX", T_SECS, S_SVC,
-	    F(restart_delay_max), 0, DAY, NULL, NULL },
-	[K_MAX_RESTARTS] = { "MAX_RESTARTS", T_INT, S_SVC, F(max_restarts),
-	    0, HISTORY_MAX, NULL, "0" },
+	    F(restart_delay_max), NULL, RANGE(0, DAY) },
+	[K_MAX_RESTARTS] = { "MAX_RESTARTS", T_INT, S_SVC,
+	    F(max_restarts), "0", RANGE(0, HISTORY_MAX) },
 	[K_RESTART_WINDOW] = { "RESTART_WINDOW", T_SECS, S_SVC,
-	    F(restart_window), 1000, 7 * DAY, NULL, "60" },
-	[K_STOP_SIGNAL] = { "STOP_SIGNAL", T_SIG, S_SVC, F(stop_signal),
-	    0, 0, NULL, "TERM" },
-	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT", T_SECS, S_SVC, F(stop_timeout),
-	    0, DAY, NULL, "10" },
-	[K_STOP_DELAY] = { "STOP_DELAY", T_SECS, S_TOP, F(stop_delay),
-	    0, 3600 * 1000, NULL, "0" },
-	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), 0, 0,
-	    NULL, "" },
-	[K_KILL_GROUP] = { "KILL_GROUP", T_ENUM, S_SVC, F(kill_group), 0, 0,
-	    noyes, "yes" },
+	    F(restart_window), "60", RANGE(1000, 7 * DAY) },
+	[K_STOP_SIGNAL] = { "STOP_SIGNAL", T_SIG, S_SVC,
+	    F(stop_signal), "TERM", NONE },
+	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT", T_SECS, S_SVC,
+	    F(stop_timeout), "10", RANGE(0, DAY) },
+	[K_STOP_DELAY] = { "STOP_DELAY", T_SECS, S_TOP,
+	    F(stop_delay), "0", RANGE(0, 3600 * 1000) },
+	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), "", NONE },
+	[K_KILL_GROUP] = { "KILL_GROUP", T_ENUM, S_SVC,
+	    F(kill_group), "yes", CHOICES(noyes) },
 	[K_PROCESS_GROUP] = { "PROCESS_GROUP", T_ENUM, S_SVC,
-	    F(process_group), 0, 0, pgroups, "session" },
-	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), 0, 0, NULL, "" },
-	[K_USER] = { "USER", T_STR, S_SVC, F(user), 0, 0, NULL, "" },
-	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), 0, 0, NULL, "" },
-	[K_CLEAR_ENV] = { "CLEAR_ENV", T_ENUM, S_SVC, F(clear_env), 0, 0,
-	    noyes, "no" },
-	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT", T_INT, S_SVC, F(max_cpu_pct),
-	    0, 100000, NULL, "0" },
+	    F(process_group), "session", CHOICES(pgroups) },
+	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), "", NONE },
+	[K_USER] = { "USER", T_STR, S_SVC, F(user), "", NONE },
+	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), "", NONE },
+	[K_CLEAR_ENV] = { "CLEAR_ENV", T_ENUM, S_SVC,
+	    F(clear_env), "no", CHOICES(noyes) },
+	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT", T_INT, S_SVC,
+	    F(max_cpu_pct), "0", RANGE(0, 100000) },
 	[K_CPU_BREACH_TICKS] = { "CPU_BREACH_TICKS", T_INT, S_SVC,
-	    F(cpu_breach_ticks), 1, 1000, NULL, "1" },
-	[K_MAX_MEM_MB] = { "MAX_MEM_MB", T_INT, S_SVC, F(max_mem_mb),
-	    0, 16777216, NULL, "0" },
+	    F(cpu_breach_ticks), "1", RANGE(1, 1000) },
+	[K_MAX_MEM_MB] = { "MAX_MEM_MB", T_INT, S_SVC,
+	    F(max_mem_mb), "0", RANGE(0, 16777216) },
 	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL", T_SECS, S_TOP,
-	    F(check_interval), 100, 3600 * 1000, NULL, "2" },
-	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), 0, 0,
-	    NULL, NULL },
-	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), 0, 0,
-	    NULL, NULL },
-	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC, F(health), 0, 0,
-	    NULL, NULL },
+	    F(check_interval), "2", RANGE(100, 3600 * 1000) },
+	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), NULL, NONE },
+	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), NULL, NONE },
+	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC,
+	    F(health), NULL, NONE },
 	[K_HEALTH_INTERVAL] = { "HEALTH_INTERVAL", T_SECS, S_SVC,
-	    F(health_interval), 100, DAY, NULL, "10" },
+	    F(health_interval), "10", RANGE(100, DAY) },
 	[K_HEALTH_TIMEOUT] = { "HEALTH_TIMEOUT", T_SECS, S_SVC,
-	    F(health_timeout), 100, 3600 * 1000, NULL, "3" },
+	    F(health_timeout), "3", RANGE(100, 3600 * 1000) },
 	[K_HEALTH_RETRIES] = { "HEALTH_RETRIES", T_INT, S_SVC,
-	    F(health_retries), 1, 1000, NULL, "3" },
+	    F(health_retries), "3", RANGE(1, 1000) },
 	[K_HEALTH_START_PERIOD] = { "HEALTH_START_PERIOD", T_SECS, S_SVC,
-	    F(health_start), 0, DAY, NULL, "0" },
+	    F(health_start), "0", RANGE(0, DAY) },
 	[K_HEALTH_ACTION] = { "HEALTH_ACTION", T_ENUM, S_SVC,
-	    F(health_action), 0, 0, actions, "restart" },
-	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), 0, 0, NULL, "" },
-	[K_LOG_FORMAT] = { "LOG_FORMAT", T_ENUM, S_TOP, F(log_format), 0, 0,
-	    formats, "text" },
-	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS", T_INT, S_SVC, F(log_keep_days),
-	    0, 36500, NULL, "7" },
-	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC, F(log_prefix), 0, 0,
-	    noyes, "no" },
-	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), 0, 0, NULL,
-	    NULL },
-	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP, F(log_level), 0, 0,
-	    levels, NULL },
-	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP, F(as_zero),
-	    0, 255, NULL, "" },
+	    F(health_action), "restart", CHOICES(actions) },
+	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), "", NONE },
+	[K_LOG_FORMAT] = { "LOG_FORMAT", T_ENUM, S_TOP,
+	    F(log_format), "text", CHOICES(formats) },
+	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS", T_INT, S_SVC,
+	    F(log_keep_days), "7", RANGE(0, 36500) },
+	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC,
+	    F(log_prefix), "no", CHOICES(noyes) },
+	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), NULL, NONE },
+	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP,
+	    F(log_level), NULL, CHOICES(levels) },
+	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP,
+	    F(as_zero), "", RANGE(0, 255) },
 	[K_PARENT_DEATH_SIGNAL] = { "PARENT_DEATH_SIGNAL", T_SIG0, S_TOP,
-	    F(pdeathsig), 0, 0, NULL, "" },
-	[K_WARN_ON_REAP] = { "WARN_ON_REAP", T_ENUM, S_TOP, F(warn_on_reap),
-	    0, 0, noyes, "no" },
+	    F(pdeathsig), "", NONE },
+	[K_WARN_ON_REAP] = { "WARN_ON_REAP", T_ENUM, S_TOP,
+	    F(warn_on_reap), "no", CHOICES(noyes) },
 #undef F
+#undef RANGE
+#undef CHOICES
+#undef NONE
 };
 
 /* Strings of every loaded service, for the life of the process. */

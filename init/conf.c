@@ -1498,73 +1498,66 @@ conf_success(const struct conf *c, int code)
 	return code >= 0 && code <= 255 && (c->success[code / 8] >> (code % 8)) & 1;
 }
 
-/* Format key K's current value of C into BUF. */
+/*
+ * Format key K's current value of C into BUF, quoted for sh.  COMMAND and
+ * SIGNAL_MAP are always in single quotes (unless COMMAND holds one).
+ */
 static void
 value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 {
-	const char *base = (const char *)c + k->off;
+	const char *base = (const char *)c + k->off, *s;
 	const unsigned char *bits = (const unsigned char *)base;
+	char raw[CONF_LINE_MAX], b[16], b2[16];
 	size_t n = 0;
-	char b[16], b2[16];
-	int i, v, cnt = 0;
+	int i, v;
 
+	raw[0] = '\0';
+	s = raw;
 	switch (k->type) {
 	case T_NAME:
 	case T_STR:
 	case T_PATH:
 	case T_NAMES:
-		quote(buf, size, *(const char *const *)(const void *)base);
-		return;
 	case T_CMD:
-		base = *(const char *const *)(const void *)base;
-		if (strchr(base, '\'') == NULL)
-			fmt(buf, size, "'%s'", base);
-		else
-			quote(buf, size, base);
-		return;
+		s = *(const char *const *)(const void *)base;
+		break;
 	case T_INT:
-		fmt(buf, size, "%lld", *(const long long *)(const void *)base);
-		return;
-	case T_FD:
-		v = *(const int *)(const void *)base;
-		if (v < 0)
-			fmt(buf, size, "''");
-		else
-			fmt(buf, size, "%d", v);
-		return;
+		fmt(raw, sizeof(raw), "%lld", *(const long long *)(const void *)base);
+		break;
 	case T_SECS:
-		secs(*(const long long *)(const void *)base, buf, size);
-		return;
+		secs(*(const long long *)(const void *)base, raw, sizeof(raw));
+		break;
+	case T_FD:
 	case T_ENUM:
-		fmt(buf, size, "%s", k->choices[*(const int *)(const void *)base]);
-		return;
 	case T_SIG:
 	case T_SIG0:
 		v = *(const int *)(const void *)base;
-		if (v == 0)
-			fmt(buf, size, "''");
-		else
-			fmt(buf, size, "%s", sig_name(v, b, sizeof(b)));
-		return;
+		if (k->type == T_ENUM)
+			s = k->choices[v];
+		else if (k->type == T_FD && v >= 0)
+			fmt(raw, sizeof(raw), "%d", v);
+		else if (k->type != T_FD && v != 0)
+			s = sig_name(v, raw, sizeof(raw));
+		break;
 	case T_CODES:
 		for (i = 0; i < 256; i++)
-			cnt += (bits[i / 8] >> (i % 8)) & 1;
-		n = fmt(buf, size, "%s", cnt != 1 ? "'" : "");
-		for (i = 0, v = 0; i < 256; i++)
 			if ((bits[i / 8] >> (i % 8)) & 1)
-				n += fmt(buf + n, size - n, "%s%d", v++ ? " " : "", i);
-		fmt(buf + n, size - n, "%s", cnt != 1 ? "'" : "");
-		return;
+				n += fmt(raw + n, sizeof(raw) - n, "%s%d",
+				    n ? " " : "", i);
+		break;
 	case T_SIGMAP:
-		n = fmt(buf, size, "'");
-		for (i = 1, v = 0; i <= 64; i++)
+		for (i = 1; i <= 64; i++)
 			if (bits[i] != i)
-				n += fmt(buf + n, size - n, "%s%s:%s", v++ ? " " : "",
-				    sig_name(i, b, sizeof(b)), bits[i] == 0 ? "0" :
-				    sig_name(bits[i], b2, sizeof(b2)));
-		fmt(buf + n, size - n, "'");
-		return;
+				n += fmt(raw + n, sizeof(raw) - n, "%s%s:%s",
+				    n ? " " : "", sig_name(i, b, sizeof(b)),
+				    bits[i] == 0 ? "0" : sig_name(bits[i], b2,
+				    sizeof(b2)));
+		break;
 	}
+	if (k->type == T_SIGMAP || (k->type == T_CMD && strchr(s, '\'') == NULL))
+		fmt(buf, size, "'%s'", s);
+	else
+		quote(buf, size, s);
 }
 
 void

@@ -549,7 +549,7 @@ set(struct conf *c, const struct keydef *k, const char *v)
 				*(int *)(void *)base = i;
 				return NULL;
 			}
-		return "is not one of the allowed values";
+		return "is not one of:";
 	case T_SIG:
 	case T_SIG0:
 		if (k->type == T_SIG0 && (*v == '\0' || strcmp(v, "0") == 0)) {
@@ -605,24 +605,19 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 		x->c->explicit |= 1ULL << (k - keys);
 		return;
 	}
-	if (k->type == T_ENUM) {
-		b2[0] = '\0';
+	/* What would do: the choices, or the range. */
+	b2[0] = '\0';
+	if (k->type == T_ENUM)
 		for (i = 0; k->choices[i] != NULL; i++)
-			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : "",
+			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : " ",
 			    k->choices[i]);
-		problem(x, line, "%s%s: \"%s\" is not one of: %s", prefix,
-		    k->name, shown(v, b1, sizeof(b1)), b2);
-	} else if (strcmp(why, "is out of range") == 0 && (k->type == T_INT ||
-	    k->type == T_FD))
-		problem(x, line, "%s%s: \"%s\" is out of range (%d to %d)",
-		    prefix, k->name, shown(v, b1, sizeof(b1)), k->min, k->max);
 	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
-		problem(x, line, "%s%s: \"%s\" is out of range (%s to %s "
-		    "seconds)", prefix, k->name, shown(v, b1, sizeof(b1)),
-		    secs(k->min, b2, sizeof(b2)), secs(k->max, b3, sizeof(b3)));
-	else
-		problem(x, line, "%s%s: \"%s\" %s", prefix, k->name,
-		    shown(v, b1, sizeof(b1)), why);
+		fmt(b2, sizeof(b2), " (%s to %s seconds)",
+		    secs(k->min, b3, 12), secs(k->max, b3 + 12, 12));
+	else if (strcmp(why, "is out of range") == 0)
+		fmt(b2, sizeof(b2), " (%d to %d)", k->min, k->max);
+	problem(x, line, "%s%s: \"%s\" %s%s", prefix, k->name,
+	    shown(v, b1, sizeof(b1)), why, b2);
 }
 
 /* ENV_<NAME>=value: one variable for the child's environment. */

@@ -208,6 +208,18 @@ shown(const char *v, char *buf, size_t size)
 	return buf;
 }
 
+/* How many of S's first bytes are letters, digits or in EXTRA. */
+static size_t
+span(const char *s, const char *extra)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && (isalnum((unsigned char)s[n]) ||
+	    strchr(extra, s[n]) != NULL))
+		n++;
+	return n;
+}
+
 static void *
 arena_get(size_t size)
 {
@@ -423,8 +435,7 @@ set_name(const char *v)
 
 	if (len == 0 || len > NAME_MAX_LEN)
 		return "must be 1 to 64 characters";
-	if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") != len)
+	if (span(v, "._-") != len)
 		return "may only hold letters, digits, '.', '_' and '-'";
 	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
 		return "cannot be '.' or '..'";
@@ -699,8 +710,6 @@ put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
 static void
 parse_line(struct ctx *x, int ln, const char *p)
 {
-	static const char idchars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_";
 	char val[CONF_LINE_MAX + 1];
 	const char *name, *err;
 	size_t len;
@@ -711,7 +720,7 @@ parse_line(struct ctx *x, int ln, const char *p)
 	if (strncmp(p, "export", 6) == 0 && (p[6] == ' ' || p[6] == '\t'))
 		p += 6 + strspn(p + 6, " \t");
 	name = p;
-	len = strspn(p, idchars);
+	len = span(p, "_");
 	if (len == 0 || isdigit((unsigned char)*p)) {
 		problem(x, ln, "expected KEY=value");
 		return;
@@ -944,18 +953,13 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 static size_t
 quote(char *buf, size_t size, const char *w)
 {
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:,+=@%-";
 	size_t n = 0;
 
-	if (*w != '\0' && strspn(w, safe) == strlen(w) && *w != '~')
+	if (*w != '\0' && w[span(w, "_./:,+=@%-")] == '\0')
 		return fmt(buf, size, "%s", w);
 	n += fmt(buf + n, size - n, "'");
 	for (; *w != '\0'; w++)
-		if (*w == '\'')
-			n += fmt(buf + n, size - n, "'\\''");
-		else
-			n += fmt(buf + n, size - n, "%c", *w);
+		n += fmt(buf + n, size - n, *w == '\'' ? "'\\''" : "%c", *w);
 	n += fmt(buf + n, size - n, "'");
 	return n;
 }
@@ -975,11 +979,6 @@ defaults(struct conf *c, int mode)
 	c->log_level = mode == MODE_DASH ? LV_WARN : LV_INFO;
 	c->ready_fd = -1;
 }
-
-static const char userchars[] = "abcdefghijklmnopqrstuvwxyz"
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:";
-static const char groupchars[] = "abcdefghijklmnopqrstuvwxyz"
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._- ,";
 
 /* Split a command value into argv in the arena; NULL on a problem. */
 static char **
@@ -1120,13 +1119,12 @@ finish(struct ctx *x, char **argv, const char *file)
 		return;
 	if (!conf_explicit(c, K_NAME))
 		default_name(c, x->scope == S_SVC ? file : NULL);
-	if (*c->user != '\0' && (strspn(c->user, userchars) == 0 ||
-	    c->user[strspn(c->user, userchars)] != '\0' ||
+	if (*c->user != '\0' && (c->user[span(c->user, "._-:")] != '\0' ||
 	    c->user[0] == ':' || strchr(c->user, ':') != strrchr(c->user, ':') ||
 	    c->user[strlen(c->user) - 1] == ':'))
 		problem(x, c->line[K_USER], "USER: \"%s\" is not USER, UID, "
 		    "USER:GROUP or UID:GID", shown(c->user, b, 80));
-	if (c->groups[strspn(c->groups, groupchars)] != '\0')
+	if (c->groups[span(c->groups, "._- ,")] != '\0')
 		problem(x, c->line[K_GROUPS], "GROUPS: \"%s\" is not a list "
 		    "of group names or GIDs", shown(c->groups, b, 80));
 	if (!conf_explicit(c, K_RESTART_DELAY_MAX))

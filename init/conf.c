@@ -1230,47 +1230,14 @@ has_dep(const struct confset *s, int i, int j)
 }
 
 /*
- * Depth-first search for a cycle through I; STACK holds the path.  The
- * cycle found is printed as "a -> b -> a".
+ * AFTER resolved to indices, checked, and a start order built; a cycle is
+ * printed as "a -> b -> a".
  */
-static int
-cycle(const struct confset *s, int i, int *state, int *stack, int depth,
-    struct ctx *x)
-{
-	char buf[CONF_LINE_MAX];
-	size_t n = 0;
-	int j, k;
-
-	state[i] = 1;
-	stack[depth] = i;
-	for (j = 0; j < s->n; j++) {
-		if (!has_dep(s, i, j))
-			continue;
-		if (state[j] == 1) {
-			for (k = 0; k <= depth && stack[k] != j; k++)
-				;
-			for (; k <= depth; k++)
-				n += fmt(buf + n, sizeof(buf) - n, "%s -> ",
-				    s->svc[stack[k]].name);
-			fmt(buf + n, sizeof(buf) - n, "%s", s->svc[j].name);
-			x->file = s->svc[i].path;
-			problem(x, s->svc[i].line[K_AFTER], "AFTER makes a cycle: "
-			    "%s", buf);
-			return 1;
-		}
-		if (state[j] == 0 && cycle(s, j, state, stack, depth + 1, x))
-			return 1;
-	}
-	state[i] = 2;
-	return 0;
-}
-
-/* AFTER resolved to indices, checked, and a start order built. */
 static int
 graph(struct confset *s)
 {
-	char word[NAME_MAX_LEN + 2];
-	int state[SERVICES_MAX] = { 0 }, stack[SERVICES_MAX], placed[SERVICES_MAX];
+	char word[NAME_MAX_LEN + 2], buf[CONF_LINE_MAX];
+	int placed[SERVICES_MAX] = { 0 }, path[SERVICES_MAX];
 	const char *v;
 	struct ctx x;
 	size_t len;
@@ -1301,11 +1268,7 @@ graph(struct confset *s)
 	}
 	if (x.errors > 0)
 		return x.errors;
-	for (i = 0; i < s->n; i++)
-		if (state[i] == 0 && cycle(s, i, state, stack, 0, &x))
-			return x.errors;
 	/* Kahn's order, stable by file name: dependencies first. */
-	memset(placed, 0, sizeof(placed));
 	for (n = 0, progress = 1; n < s->n && progress;) {
 		progress = 0;
 		for (i = 0; i < s->n; i++) {
@@ -1320,7 +1283,32 @@ graph(struct confset *s)
 			placed[i] = progress = 1;
 		}
 	}
-	return 0;
+	if (n == s->n)
+		return 0;
+	/*
+	 * What is left waits on a cycle: from the first service left, follow
+	 * the first dependency left (-1 marks the path) until one repeats.
+	 * It is the cycle a depth-first search in file order finds first.
+	 */
+	for (i = 0; placed[i]; i++)
+		;
+	for (n = 0;; i = j) {
+		path[n++] = i;
+		placed[i] = -1;
+		for (j = 0; !(has_dep(s, i, j) && placed[j] <= 0); j++)
+			;
+		if (placed[j] < 0)
+			break;
+	}
+	for (k = 0, len = 0; path[k] != j; k++)
+		;
+	for (; k < n; k++)
+		len += fmt(buf + len, sizeof(buf) - len, "%s -> ",
+		    s->svc[path[k]].name);
+	x.file = s->svc[i].path;
+	problem(&x, s->svc[i].line[K_AFTER], "AFTER makes a cycle: %s%s", buf,
+	    s->svc[j].name);
+	return x.errors;
 }
 
 int

@@ -46,96 +46,105 @@ static const char *const pgroups[] = { "session", "group", "inherit", NULL };
 
 /*
  * Order is the `check` output's.  Times are in milliseconds.  Packed: 40
- * bytes an entry, not 56; the widest bound, 7 days in ms, fits an int, and
- * a bound or offset that did not fit its field would be a -Woverflow warning.
+ * bytes an entry, the name included; the widest bound, 7 days in ms, fits
+ * an int, and a bound or offset that did not fit its field would be a
+ * -Woverflow warning.  A key has a range or a list of choices, not both.
  */
 static const struct keydef {
-	const char		*name;
+	char			 name[20];
 	unsigned char		 type;
 	unsigned char		 scope;
 	unsigned short		 off;
-	int			 min, max;
-	const char *const	*choices;
 	const char		*def;	/* NULL: resolved in finish() */
+	union {
+		struct {
+			int	 min, max;
+		};
+		const char *const *choices;	/* T_ENUM */
+	};
 } keys[K_N] = {
-#define F(f)	offsetof(struct conf, f)
-	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), 0, 0, NULL, NULL },
-	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), 0, 0, NULL, "" },
-	[K_TYPE] = { "TYPE", T_ENUM, S_SVC, F(type), 0, 0, types, "simple" },
-	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), 0, 0, NULL, "" },
-	[K_CRITICAL] = { "CRITICAL", T_ENUM, S_SVC, F(critical), 0, 0, noyes, "yes" },
-	[K_READY_FD] = { "READY_FD", T_FD, S_SVC, F(ready_fd), 3, 1023, NULL, "" },
+#define F(f)		offsetof(struct conf, f)
+#define RANGE(lo, hi)	{ { lo, hi } }
+#define CHOICES(list)	{ .choices = list }
+#define NONE		RANGE(0, 0)
+	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), NULL, NONE },
+	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), "", NONE },
+	[K_TYPE] = { "TYPE", T_ENUM, S_SVC, F(type), "simple", CHOICES(types) },
+	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), "", NONE },
+	[K_CRITICAL] = { "CRITICAL", T_ENUM, S_SVC,
+	    F(critical), "yes", CHOICES(noyes) },
+	[K_READY_FD] = { "READY_FD", T_FD, S_SVC,
+	    F(ready_fd), "", RANGE(3, 1023) },
 	[K_RESTART_POLICY] = { "RESTART_POLICY", T_ENUM, S_SVC,
-	    F(restart_policy), 0, 0, policies, "never" },
+	    F(restart_policy), "never", CHOICES(policies) },
 	[K_SUCCESS_EXIT_CODES] = { "SUCCESS_EXIT_CODES", T_CODES, S_SVC,
-	    F(success), 0, 255, NULL, "0" },
+	    F(success), "0", RANGE(0, 255) },
 	[K_RESTART_DELAY] = { "RESTART_DELAY", T_SECS, S_SVC,
-	    F(restart_delay), 0, DAY, NULL, "1" },
+	    F(restart_delay), "1", RANGE(0, DAY) },
 	[K_RESTART_DELAY_MAX] = { "RESTART_DELAY_MAX", T_SECS, S_SVC,
-	    F(restart_delay_max), 0, DAY, NULL, NULL },
-	[K_MAX_RESTARTS] = { "MAX_RESTARTS", T_INT, S_SVC, F(max_restarts),
-	    0, HISTORY_MAX, NULL, "0" },
+	    F(restart_delay_max), NULL, RANGE(0, DAY) },
+	[K_MAX_RESTARTS] = { "MAX_RESTARTS", T_INT, S_SVC,
+	    F(max_restarts), "0", RANGE(0, HISTORY_MAX) },
 	[K_RESTART_WINDOW] = { "RESTART_WINDOW", T_SECS, S_SVC,
-	    F(restart_window), 1000, 7 * DAY, NULL, "60" },
-	[K_STOP_SIGNAL] = { "STOP_SIGNAL", T_SIG, S_SVC, F(stop_signal),
-	    0, 0, NULL, "TERM" },
-	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT", T_SECS, S_SVC, F(stop_timeout),
-	    0, DAY, NULL, "10" },
-	[K_STOP_DELAY] = { "STOP_DELAY", T_SECS, S_TOP, F(stop_delay),
-	    0, 3600 * 1000, NULL, "0" },
-	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), 0, 0,
-	    NULL, "" },
-	[K_KILL_GROUP] = { "KILL_GROUP", T_ENUM, S_SVC, F(kill_group), 0, 0,
-	    noyes, "yes" },
+	    F(restart_window), "60", RANGE(1000, 7 * DAY) },
+	[K_STOP_SIGNAL] = { "STOP_SIGNAL", T_SIG, S_SVC,
+	    F(stop_signal), "TERM", NONE },
+	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT", T_SECS, S_SVC,
+	    F(stop_timeout), "10", RANGE(0, DAY) },
+	[K_STOP_DELAY] = { "STOP_DELAY", T_SECS, S_TOP,
+	    F(stop_delay), "0", RANGE(0, 3600 * 1000) },
+	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), "", NONE },
+	[K_KILL_GROUP] = { "KILL_GROUP", T_ENUM, S_SVC,
+	    F(kill_group), "yes", CHOICES(noyes) },
 	[K_PROCESS_GROUP] = { "PROCESS_GROUP", T_ENUM, S_SVC,
-	    F(process_group), 0, 0, pgroups, "session" },
-	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), 0, 0, NULL, "" },
-	[K_USER] = { "USER", T_STR, S_SVC, F(user), 0, 0, NULL, "" },
-	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), 0, 0, NULL, "" },
-	[K_CLEAR_ENV] = { "CLEAR_ENV", T_ENUM, S_SVC, F(clear_env), 0, 0,
-	    noyes, "no" },
-	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT", T_INT, S_SVC, F(max_cpu_pct),
-	    0, 100000, NULL, "0" },
+	    F(process_group), "session", CHOICES(pgroups) },
+	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), "", NONE },
+	[K_USER] = { "USER", T_STR, S_SVC, F(user), "", NONE },
+	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), "", NONE },
+	[K_CLEAR_ENV] = { "CLEAR_ENV", T_ENUM, S_SVC,
+	    F(clear_env), "no", CHOICES(noyes) },
+	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT", T_INT, S_SVC,
+	    F(max_cpu_pct), "0", RANGE(0, 100000) },
 	[K_CPU_BREACH_TICKS] = { "CPU_BREACH_TICKS", T_INT, S_SVC,
-	    F(cpu_breach_ticks), 1, 1000, NULL, "1" },
-	[K_MAX_MEM_MB] = { "MAX_MEM_MB", T_INT, S_SVC, F(max_mem_mb),
-	    0, 16777216, NULL, "0" },
+	    F(cpu_breach_ticks), "1", RANGE(1, 1000) },
+	[K_MAX_MEM_MB] = { "MAX_MEM_MB", T_INT, S_SVC,
+	    F(max_mem_mb), "0", RANGE(0, 16777216) },
 	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL", T_SECS, S_TOP,
-	    F(check_interval), 100, 3600 * 1000, NULL, "2" },
-	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), 0, 0,
-	    NULL, NULL },
-	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), 0, 0,
-	    NULL, NULL },
-	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC, F(health), 0, 0,
-	    NULL, NULL },
+	    F(check_interval), "2", RANGE(100, 3600 * 1000) },
+	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), NULL, NONE },
+	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), NULL, NONE },
+	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC,
+	    F(health), NULL, NONE },
 	[K_HEALTH_INTERVAL] = { "HEALTH_INTERVAL", T_SECS, S_SVC,
-	    F(health_interval), 100, DAY, NULL, "10" },
+	    F(health_interval), "10", RANGE(100, DAY) },
 	[K_HEALTH_TIMEOUT] = { "HEALTH_TIMEOUT", T_SECS, S_SVC,
-	    F(health_timeout), 100, 3600 * 1000, NULL, "3" },
+	    F(health_timeout), "3", RANGE(100, 3600 * 1000) },
 	[K_HEALTH_RETRIES] = { "HEALTH_RETRIES", T_INT, S_SVC,
-	    F(health_retries), 1, 1000, NULL, "3" },
+	    F(health_retries), "3", RANGE(1, 1000) },
 	[K_HEALTH_START_PERIOD] = { "HEALTH_START_PERIOD", T_SECS, S_SVC,
-	    F(health_start), 0, DAY, NULL, "0" },
+	    F(health_start), "0", RANGE(0, DAY) },
 	[K_HEALTH_ACTION] = { "HEALTH_ACTION", T_ENUM, S_SVC,
-	    F(health_action), 0, 0, actions, "restart" },
-	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), 0, 0, NULL, "" },
-	[K_LOG_FORMAT] = { "LOG_FORMAT", T_ENUM, S_TOP, F(log_format), 0, 0,
-	    formats, "text" },
-	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS", T_INT, S_SVC, F(log_keep_days),
-	    0, 36500, NULL, "7" },
-	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC, F(log_prefix), 0, 0,
-	    noyes, "no" },
-	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), 0, 0, NULL,
-	    NULL },
-	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP, F(log_level), 0, 0,
-	    levels, NULL },
-	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP, F(as_zero),
-	    0, 255, NULL, "" },
+	    F(health_action), "restart", CHOICES(actions) },
+	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), "", NONE },
+	[K_LOG_FORMAT] = { "LOG_FORMAT", T_ENUM, S_TOP,
+	    F(log_format), "text", CHOICES(formats) },
+	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS", T_INT, S_SVC,
+	    F(log_keep_days), "7", RANGE(0, 36500) },
+	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC,
+	    F(log_prefix), "no", CHOICES(noyes) },
+	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), NULL, NONE },
+	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP,
+	    F(log_level), NULL, CHOICES(levels) },
+	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP,
+	    F(as_zero), "", RANGE(0, 255) },
 	[K_PARENT_DEATH_SIGNAL] = { "PARENT_DEATH_SIGNAL", T_SIG0, S_TOP,
-	    F(pdeathsig), 0, 0, NULL, "" },
-	[K_WARN_ON_REAP] = { "WARN_ON_REAP", T_ENUM, S_TOP, F(warn_on_reap),
-	    0, 0, noyes, "no" },
+	    F(pdeathsig), "", NONE },
+	[K_WARN_ON_REAP] = { "WARN_ON_REAP", T_ENUM, S_TOP,
+	    F(warn_on_reap), "no", CHOICES(noyes) },
 #undef F
+#undef RANGE
+#undef CHOICES
+#undef NONE
 };
 
 /* Strings of every loaded service, for the life of the process. */
@@ -197,6 +206,18 @@ shown(const char *v, char *buf, size_t size)
 	}
 	buf[n] = '\0';
 	return buf;
+}
+
+/* How many of S's first bytes are letters, digits or in EXTRA. */
+static size_t
+span(const char *s, const char *extra)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && (isalnum((unsigned char)s[n]) ||
+	    strchr(extra, s[n]) != NULL))
+		n++;
+	return n;
 }
 
 static void *
@@ -414,8 +435,7 @@ set_name(const char *v)
 
 	if (len == 0 || len > NAME_MAX_LEN)
 		return "must be 1 to 64 characters";
-	if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") != len)
+	if (span(v, "._-") != len)
 		return "may only hold letters, digits, '.', '_' and '-'";
 	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
 		return "cannot be '.' or '..'";
@@ -540,7 +560,7 @@ set(struct conf *c, const struct keydef *k, const char *v)
 				*(int *)(void *)base = i;
 				return NULL;
 			}
-		return "is not one of the allowed values";
+		return "is not one of:";
 	case T_SIG:
 	case T_SIG0:
 		if (k->type == T_SIG0 && (*v == '\0' || strcmp(v, "0") == 0)) {
@@ -596,24 +616,19 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 		x->c->explicit |= 1ULL << (k - keys);
 		return;
 	}
-	if (k->type == T_ENUM) {
-		b2[0] = '\0';
+	/* What would do: the choices, or the range. */
+	b2[0] = '\0';
+	if (k->type == T_ENUM)
 		for (i = 0; k->choices[i] != NULL; i++)
-			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : "",
+			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : " ",
 			    k->choices[i]);
-		problem(x, line, "%s%s: \"%s\" is not one of: %s", prefix,
-		    k->name, shown(v, b1, sizeof(b1)), b2);
-	} else if (strcmp(why, "is out of range") == 0 && (k->type == T_INT ||
-	    k->type == T_FD))
-		problem(x, line, "%s%s: \"%s\" is out of range (%d to %d)",
-		    prefix, k->name, shown(v, b1, sizeof(b1)), k->min, k->max);
 	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
-		problem(x, line, "%s%s: \"%s\" is out of range (%s to %s "
-		    "seconds)", prefix, k->name, shown(v, b1, sizeof(b1)),
-		    secs(k->min, b2, sizeof(b2)), secs(k->max, b3, sizeof(b3)));
-	else
-		problem(x, line, "%s%s: \"%s\" %s", prefix, k->name,
-		    shown(v, b1, sizeof(b1)), why);
+		fmt(b2, sizeof(b2), " (%s to %s seconds)",
+		    secs(k->min, b3, 12), secs(k->max, b3 + 12, 12));
+	else if (strcmp(why, "is out of range") == 0)
+		fmt(b2, sizeof(b2), " (%d to %d)", k->min, k->max);
+	problem(x, line, "%s%s: \"%s\" %s%s", prefix, k->name,
+	    shown(v, b1, sizeof(b1)), why, b2);
 }
 
 /* ENV_<NAME>=value: one variable for the child's environment. */
@@ -695,8 +710,6 @@ put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
 static void
 parse_line(struct ctx *x, int ln, const char *p)
 {
-	static const char idchars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_";
 	char val[CONF_LINE_MAX + 1];
 	const char *name, *err;
 	size_t len;
@@ -707,7 +720,7 @@ parse_line(struct ctx *x, int ln, const char *p)
 	if (strncmp(p, "export", 6) == 0 && (p[6] == ' ' || p[6] == '\t'))
 		p += 6 + strspn(p + 6, " \t");
 	name = p;
-	len = strspn(p, idchars);
+	len = span(p, "_");
 	if (len == 0 || isdigit((unsigned char)*p)) {
 		problem(x, ln, "expected KEY=value");
 		return;
@@ -940,18 +953,13 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 static size_t
 quote(char *buf, size_t size, const char *w)
 {
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:,+=@%-";
 	size_t n = 0;
 
-	if (*w != '\0' && strspn(w, safe) == strlen(w) && *w != '~')
+	if (*w != '\0' && w[span(w, "_./:,+=@%-")] == '\0')
 		return fmt(buf, size, "%s", w);
 	n += fmt(buf + n, size - n, "'");
 	for (; *w != '\0'; w++)
-		if (*w == '\'')
-			n += fmt(buf + n, size - n, "'\\''");
-		else
-			n += fmt(buf + n, size - n, "%c", *w);
+		n += fmt(buf + n, size - n, *w == '\'' ? "'\\''" : "%c", *w);
 	n += fmt(buf + n, size - n, "'");
 	return n;
 }
@@ -971,11 +979,6 @@ defaults(struct conf *c, int mode)
 	c->log_level = mode == MODE_DASH ? LV_WARN : LV_INFO;
 	c->ready_fd = -1;
 }
-
-static const char userchars[] = "abcdefghijklmnopqrstuvwxyz"
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:";
-static const char groupchars[] = "abcdefghijklmnopqrstuvwxyz"
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._- ,";
 
 /* Split a command value into argv in the arena; NULL on a problem. */
 static char **
@@ -1116,13 +1119,12 @@ finish(struct ctx *x, char **argv, const char *file)
 		return;
 	if (!conf_explicit(c, K_NAME))
 		default_name(c, x->scope == S_SVC ? file : NULL);
-	if (*c->user != '\0' && (strspn(c->user, userchars) == 0 ||
-	    c->user[strspn(c->user, userchars)] != '\0' ||
+	if (*c->user != '\0' && (c->user[span(c->user, "._-:")] != '\0' ||
 	    c->user[0] == ':' || strchr(c->user, ':') != strrchr(c->user, ':') ||
 	    c->user[strlen(c->user) - 1] == ':'))
 		problem(x, c->line[K_USER], "USER: \"%s\" is not USER, UID, "
 		    "USER:GROUP or UID:GID", shown(c->user, b, 80));
-	if (c->groups[strspn(c->groups, groupchars)] != '\0')
+	if (c->groups[span(c->groups, "._- ,")] != '\0')
 		problem(x, c->line[K_GROUPS], "GROUPS: \"%s\" is not a list "
 		    "of group names or GIDs", shown(c->groups, b, 80));
 	if (!conf_explicit(c, K_RESTART_DELAY_MAX))
@@ -1228,47 +1230,14 @@ has_dep(const struct confset *s, int i, int j)
 }
 
 /*
- * Depth-first search for a cycle through I; STACK holds the path.  The
- * cycle found is printed as "a -> b -> a".
+ * AFTER resolved to indices, checked, and a start order built; a cycle is
+ * printed as "a -> b -> a".
  */
-static int
-cycle(const struct confset *s, int i, int *state, int *stack, int depth,
-    struct ctx *x)
-{
-	char buf[CONF_LINE_MAX];
-	size_t n = 0;
-	int j, k;
-
-	state[i] = 1;
-	stack[depth] = i;
-	for (j = 0; j < s->n; j++) {
-		if (!has_dep(s, i, j))
-			continue;
-		if (state[j] == 1) {
-			for (k = 0; k <= depth && stack[k] != j; k++)
-				;
-			for (; k <= depth; k++)
-				n += fmt(buf + n, sizeof(buf) - n, "%s -> ",
-				    s->svc[stack[k]].name);
-			fmt(buf + n, sizeof(buf) - n, "%s", s->svc[j].name);
-			x->file = s->svc[i].path;
-			problem(x, s->svc[i].line[K_AFTER], "AFTER makes a cycle: "
-			    "%s", buf);
-			return 1;
-		}
-		if (state[j] == 0 && cycle(s, j, state, stack, depth + 1, x))
-			return 1;
-	}
-	state[i] = 2;
-	return 0;
-}
-
-/* AFTER resolved to indices, checked, and a start order built. */
 static int
 graph(struct confset *s)
 {
-	char word[NAME_MAX_LEN + 2];
-	int state[SERVICES_MAX] = { 0 }, stack[SERVICES_MAX], placed[SERVICES_MAX];
+	char word[NAME_MAX_LEN + 2], buf[CONF_LINE_MAX];
+	int placed[SERVICES_MAX] = { 0 }, path[SERVICES_MAX];
 	const char *v;
 	struct ctx x;
 	size_t len;
@@ -1299,11 +1268,7 @@ graph(struct confset *s)
 	}
 	if (x.errors > 0)
 		return x.errors;
-	for (i = 0; i < s->n; i++)
-		if (state[i] == 0 && cycle(s, i, state, stack, 0, &x))
-			return x.errors;
 	/* Kahn's order, stable by file name: dependencies first. */
-	memset(placed, 0, sizeof(placed));
 	for (n = 0, progress = 1; n < s->n && progress;) {
 		progress = 0;
 		for (i = 0; i < s->n; i++) {
@@ -1318,7 +1283,32 @@ graph(struct confset *s)
 			placed[i] = progress = 1;
 		}
 	}
-	return 0;
+	if (n == s->n)
+		return 0;
+	/*
+	 * What is left waits on a cycle: from the first service left, follow
+	 * the first dependency left (-1 marks the path) until one repeats.
+	 * It is the cycle a depth-first search in file order finds first.
+	 */
+	for (i = 0; placed[i]; i++)
+		;
+	for (n = 0;; i = j) {
+		path[n++] = i;
+		placed[i] = -1;
+		for (j = 0; !(has_dep(s, i, j) && placed[j] <= 0); j++)
+			;
+		if (placed[j] < 0)
+			break;
+	}
+	for (k = 0, len = 0; path[k] != j; k++)
+		;
+	for (; k < n; k++)
+		len += fmt(buf + len, sizeof(buf) - len, "%s -> ",
+		    s->svc[path[k]].name);
+	x.file = s->svc[i].path;
+	problem(&x, s->svc[i].line[K_AFTER], "AFTER makes a cycle: %s%s", buf,
+	    s->svc[j].name);
+	return x.errors;
 }
 
 int
@@ -1489,73 +1479,66 @@ conf_success(const struct conf *c, int code)
 	return code >= 0 && code <= 255 && (c->success[code / 8] >> (code % 8)) & 1;
 }
 
-/* Format key K's current value of C into BUF. */
+/*
+ * Format key K's current value of C into BUF, quoted for sh.  COMMAND and
+ * SIGNAL_MAP are always in single quotes (unless COMMAND holds one).
+ */
 static void
 value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 {
-	const char *base = (const char *)c + k->off;
+	const char *base = (const char *)c + k->off, *s;
 	const unsigned char *bits = (const unsigned char *)base;
+	char raw[CONF_LINE_MAX], b[16], b2[16];
 	size_t n = 0;
-	char b[16], b2[16];
-	int i, v, cnt = 0;
+	int i, v;
 
+	raw[0] = '\0';
+	s = raw;
 	switch (k->type) {
 	case T_NAME:
 	case T_STR:
 	case T_PATH:
 	case T_NAMES:
-		quote(buf, size, *(const char *const *)(const void *)base);
-		return;
 	case T_CMD:
-		base = *(const char *const *)(const void *)base;
-		if (strchr(base, '\'') == NULL)
-			fmt(buf, size, "'%s'", base);
-		else
-			quote(buf, size, base);
-		return;
+		s = *(const char *const *)(const void *)base;
+		break;
 	case T_INT:
-		fmt(buf, size, "%lld", *(const long long *)(const void *)base);
-		return;
-	case T_FD:
-		v = *(const int *)(const void *)base;
-		if (v < 0)
-			fmt(buf, size, "''");
-		else
-			fmt(buf, size, "%d", v);
-		return;
+		fmt(raw, sizeof(raw), "%lld", *(const long long *)(const void *)base);
+		break;
 	case T_SECS:
-		secs(*(const long long *)(const void *)base, buf, size);
-		return;
+		secs(*(const long long *)(const void *)base, raw, sizeof(raw));
+		break;
+	case T_FD:
 	case T_ENUM:
-		fmt(buf, size, "%s", k->choices[*(const int *)(const void *)base]);
-		return;
 	case T_SIG:
 	case T_SIG0:
 		v = *(const int *)(const void *)base;
-		if (v == 0)
-			fmt(buf, size, "''");
-		else
-			fmt(buf, size, "%s", sig_name(v, b, sizeof(b)));
-		return;
+		if (k->type == T_ENUM)
+			s = k->choices[v];
+		else if (k->type == T_FD && v >= 0)
+			fmt(raw, sizeof(raw), "%d", v);
+		else if (k->type != T_FD && v != 0)
+			s = sig_name(v, raw, sizeof(raw));
+		break;
 	case T_CODES:
 		for (i = 0; i < 256; i++)
-			cnt += (bits[i / 8] >> (i % 8)) & 1;
-		n = fmt(buf, size, "%s", cnt != 1 ? "'" : "");
-		for (i = 0, v = 0; i < 256; i++)
 			if ((bits[i / 8] >> (i % 8)) & 1)
-				n += fmt(buf + n, size - n, "%s%d", v++ ? " " : "", i);
-		fmt(buf + n, size - n, "%s", cnt != 1 ? "'" : "");
-		return;
+				n += fmt(raw + n, sizeof(raw) - n, "%s%d",
+				    n ? " " : "", i);
+		break;
 	case T_SIGMAP:
-		n = fmt(buf, size, "'");
-		for (i = 1, v = 0; i <= 64; i++)
+		for (i = 1; i <= 64; i++)
 			if (bits[i] != i)
-				n += fmt(buf + n, size - n, "%s%s:%s", v++ ? " " : "",
-				    sig_name(i, b, sizeof(b)), bits[i] == 0 ? "0" :
-				    sig_name(bits[i], b2, sizeof(b2)));
-		fmt(buf + n, size - n, "'");
-		return;
+				n += fmt(raw + n, sizeof(raw) - n, "%s%s:%s",
+				    n ? " " : "", sig_name(i, b, sizeof(b)),
+				    bits[i] == 0 ? "0" : sig_name(bits[i], b2,
+				    sizeof(b2)));
+		break;
 	}
+	if (k->type == T_SIGMAP || (k->type == T_CMD && strchr(s, '\'') == NULL))
+		fmt(buf, size, "'%s'", s);
+	else
+		quote(buf, size, s);
 }
 
 void

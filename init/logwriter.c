@@ -1128,8 +1128,6 @@ close_range_of(unsigned lo, unsigned hi)
 {
 	long fd, max;
 
-	if (lo > hi)
-		return;
 #ifdef SYS_close_range
 	if (syscall(SYS_close_range, lo, hi, 0U) == 0)
 		return;
@@ -1139,32 +1137,27 @@ close_range_of(unsigned lo, unsigned hi)
 		close((int)fd);
 }
 
-/* Close every fd but 0, 1, 2 and the read ends in CF. */
+/*
+ * Close every fd but 0, 1, 2 and the read ends in CF: the ranges between
+ * the fds kept, lowest first (the last range reaches past any fd).
+ */
 static void
 close_others(const struct lw_config *cf)
 {
-	unsigned keep[LW_SVC_MAX * 2 + 1], lo = 3, t;
-	int n = 0, i, j;
+	unsigned lo = 3, next, fd;
+	int i;
 
-	if (cf->evfd > 2)
-		keep[n++] = (unsigned)cf->evfd;
-	for (i = 0; i < cf->nstreams && n < (int)(sizeof(keep) /
-	    sizeof(keep[0])); i++)
-		if (cf->streams[i].fd > 2)
-			keep[n++] = (unsigned)cf->streams[i].fd;
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			t = keep[j];
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
+	do {
+		next = ~0U;
+		for (i = -1; i < cf->nstreams; i++) {
+			fd = (unsigned)(i < 0 ? cf->evfd : cf->streams[i].fd);
+			if (fd >= lo && fd < next)
+				next = fd;
 		}
-	for (i = 0; i < n; i++) {
-		if (keep[i] > lo)
-			close_range_of(lo, keep[i] - 1);
-		if (keep[i] + 1 > lo)
-			lo = keep[i] + 1;
-	}
-	close_range_of(lo, ~0U);
+		if (next > lo)
+			close_range_of(lo, next - 1);
+		lo = next + 1;
+	} while (next != ~0U);
 }
 
 #define ALIGN(n)	(((n) + 63) & ~(size_t)63)

@@ -1191,36 +1191,39 @@ conf_load(struct conf *c, int mode, const char *path,
 	return load_one(c, mode, path, S_BOTH, 0, ov, nov, argv, NULL);
 }
 
-/* Directory listing: *.conf names, sorted. */
+/* Directory listing: the paths of its *.conf files, in the arena. */
 struct names {
-	char	 buf[SERVICES_MAX + 1][NAME_MAX_LEN + 8];
-	int	 n, over;
-	int	 init;		/* init.conf is there */
+	const char	*dir;
+	const char	*file[SERVICES_MAX];
+	int		 n, over;
+	const char	*init;		/* init.conf's, if it is there */
 };
 
 static void
 list_one(const char *name, void *arg)
 {
 	struct names *nm = arg;
+	char path[PATH_MAX];
 	size_t len = strlen(name);
 
 	if (len <= 5 || strcmp(name + len - 5, ".conf") != 0 || name[0] == '.')
 		return;
-	if (strcmp(name, "init.conf") == 0) {
-		nm->init = 1;
-		return;
-	}
-	if (nm->n == SERVICES_MAX || len >= sizeof(nm->buf[0])) {
+	if (strcmp(name, "init.conf") != 0 && nm->n == SERVICES_MAX) {
 		nm->over = 1;
 		return;
 	}
-	memcpy(nm->buf[nm->n++], name, len + 1);
+	len = fmt(path, sizeof(path), "%s/%s", nm->dir, name);
+	if (strcmp(name, "init.conf") == 0)
+		nm->init = arena_str(path, len);
+	else
+		nm->file[nm->n++] = arena_str(path, len);
 }
 
+/* The same directory: file names sort as the paths do. */
 static int
 by_name(const void *a, const void *b)
 {
-	return strcmp(a, b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int
@@ -1314,8 +1317,8 @@ graph(struct confset *s)
 int
 conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 {
-	static struct names nm;
-	char path[PATH_MAX], initpath[PATH_MAX];
+	struct names nm;
+	char path[PATH_MAX], *cut;
 	const char *dir = NULL, *slash;
 	struct ctx x;
 	struct stat st;
@@ -1330,7 +1333,7 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	s->n = 0;
 	s->multi = npaths > 1;
 	if (npaths == 1 && path_stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
-		dir = paths[0];
+		dir = nm.dir = paths[0];
 		s->multi = 1;
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || dir_each(fd, list_one, &nm) < 0) {
@@ -1342,7 +1345,7 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 			return x.errors;
 		}
 		close(fd);
-		sort_array(nm.buf, (size_t)nm.n, sizeof(nm.buf[0]), by_name);
+		sort_array(nm.file, (size_t)nm.n, sizeof(nm.file[0]), by_name);
 		x.file = dir;
 		if (nm.over)
 			problem(&x, 0, "holds more than %d .conf files",
@@ -1366,45 +1369,33 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 		    "file");
 		return x.errors;
 	}
-	/* Paths of the services and of init.conf, if any. */
-	initpath[0] = '\0';
-	if (dir != NULL) {
-		if (nm.init)
-			fmt(initpath, sizeof(initpath), "%s/init.conf", dir);
-	} else {
-		if (npaths > SERVICES_MAX) {
-			x.file = "init";
-			problem(&x, 0, "more than %d config files", SERVICES_MAX);
-			return x.errors;
-		}
-		for (i = 0; i < npaths; i++) {
-			slash = strrchr(paths[i], '/');
-			if (strcmp(slash ? slash + 1 : paths[i], "init.conf") == 0)
-				fmt(initpath, sizeof(initpath), "%s", paths[i]);
-			else
-				fmt(nm.buf[nm.n++], sizeof(nm.buf[0]), "%s",
-				    paths[i]);
-		}
+	if (dir == NULL && npaths > SERVICES_MAX) {
+		x.file = "init";
+		problem(&x, 0, "more than %d config files", SERVICES_MAX);
+		return x.errors;
 	}
-	for (i = 0; i < nm.n; i++) {
-		if (dir != NULL)
-			fmt(path, sizeof(path), "%s/%s", dir, nm.buf[i]);
+	/* Files given: init.conf is the one of that name. */
+	for (i = 0; dir == NULL && i < npaths; i++) {
+		slash = strrchr(paths[i], '/');
+		if (strcmp(slash ? slash + 1 : paths[i], "init.conf") == 0)
+			nm.init = paths[i];
 		else
-			fmt(path, sizeof(path), "%s", nm.buf[i]);
-		errors += load_one(&s->svc[i], MODE_START, arena_str(path,
-		    strlen(path)), S_SVC, 1, NULL, 0, NULL, s);
+			nm.file[nm.n++] = paths[i];
 	}
+	for (i = 0; i < nm.n; i++)
+		errors += load_one(&s->svc[i], MODE_START, nm.file[i], S_SVC, 1,
+		    NULL, 0, NULL, s);
 	s->n = nm.n;
 	/* Last: its pass over INIT_* knows every service's NAME. */
-	errors += load_one(&s->init, MODE_START, initpath[0] ? arena_str(initpath,
-	    strlen(initpath)) : NULL, S_TOP, 1, NULL, 0, NULL, s);
+	errors += load_one(&s->init, MODE_START, nm.init, S_TOP, 1, NULL, 0,
+	    NULL, s);
 	/* init.conf's NAME defaults to the directory's name. */
 	if (!conf_explicit(&s->init, K_NAME)) {
-		fmt(path, sizeof(path), "%s", dir != NULL ? dir : paths[0]);
-		while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
-			path[strlen(path) - 1] = '\0';
-		if (dir == NULL && strrchr(path, '/') != NULL)
-			*strrchr(path, '/') = '\0';
+		len = fmt(path, sizeof(path), "%s", dir != NULL ? dir : paths[0]);
+		while (len > 1 && path[len - 1] == '/')
+			path[--len] = '\0';
+		if (dir == NULL && (cut = strrchr(path, '/')) != NULL)
+			*cut = '\0';
 		else if (dir == NULL)
 			fmt(path, sizeof(path), ".");
 		/* getcwd(3) as musl has it, without its strdup for a NULL buffer. */
@@ -1418,8 +1409,7 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	s->top = &s->init;
 	/* Without an init.conf, the set is known by what was given. */
 	if (s->init.path == NULL)
-		s->init.path = arena_str(dir != NULL ? dir : paths[0],
-		    strlen(dir != NULL ? dir : paths[0]));
+		s->init.path = dir != NULL ? dir : paths[0];
 	/* Supervisor-wide values every part of init reads per service. */
 	for (i = 0; i < s->n; i++) {
 		s->svc[i].log_format = s->init.log_format;

@@ -126,7 +126,8 @@ int	conf_load(struct conf *, int, const char *, const struct setting *, int,
 	    char **);
 /*
  * Load every service named by PATHS (N of them: one directory, or .conf
- * files) into S, with the dependency graph checked; as conf_load.
+ * files; kept, not copied) into S, with the dependency graph checked; as
+ * conf_load.
  */
 int	conf_load_set(struct confset *, char **, int, char **);
 /*

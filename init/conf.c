@@ -905,7 +905,7 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 	extern char **environ;
 	const char *e, *eq, *k;
 	size_t klen, skip;
-	int i, j, key, taken;
+	int i, j, key, taken, owner;
 
 	for (i = 0; environ[i] != NULL; i++) {
 		e = environ[i];
@@ -922,8 +922,18 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 				continue;
 		} else if (multi) {
 			taken = key >= 0 && (keys[key].scope & S_TOP);
-			for (j = 0; j < n && !taken; j++)
-				taken = for_service(k, klen, svcs[j].name) > 0;
+			/* A name two services read (WEB_ENV_X, MY_WEB_X). */
+			for (j = 0, owner = -1; j < n; j++) {
+				if (for_service(k, klen, svcs[j].name) == 0)
+					continue;
+				if (owner >= 0)
+					problem(x, 0, "INIT_%.*s: read by both "
+					    "services \"%s\" and \"%s\"; rename "
+					    "one", (int)klen, k, svcs[owner].name,
+					    svcs[j].name);
+				taken = 1;
+				owner = j;
+			}
 			if (key >= 0 && !taken) {
 				problem(x, 0, "INIT_%.*s: with several services, "
 				    "set INIT_<SERVICE>_%.*s (the service's NAME "

@@ -85,6 +85,27 @@ before() { [ "$(at "$1" "$2")" -lt "$(at "$3" "$4")" ]; }
 	assert_output --partial "INIT_MAX_MEM_MB: with several services, set INIT_<SERVICE>_MAX_MEM_MB"
 }
 
+@test "an INIT_<SERVICE>_<KEY> name two services would read is refused, naming both" {
+	svc web "COMMAND=x"
+	svc web_env "COMMAND=x"
+	svc my-db "COMMAND=x"
+	svc my_db "NAME=other" "COMMAND=x"
+	# WEB_ENV_COMMAND: web's ENV_COMMAND, or web_env's COMMAND.
+	INIT_WEB_ENV_COMMAND=y run "$INIT" check "$D"
+	assert_failure 2
+	assert_output --partial "INIT_WEB_ENV_COMMAND: read by both services \"web\" and \"web_env\"; rename one"
+	# Only web reads WEB_ENV_X (web_env has no key X).
+	INIT_WEB_ENV_X=y run "$INIT" check "$D"
+	assert_success
+	# my-db and my_db (NAME other): only one is MY_DB.
+	INIT_MY_DB_STOP_TIMEOUT=3 run "$INIT" check "$D"
+	assert_success
+	svc my_db "COMMAND=x"
+	INIT_MY_DB_STOP_TIMEOUT=3 run "$INIT" check "$D"
+	assert_failure 2
+	assert_output --partial "INIT_MY_DB_STOP_TIMEOUT: read by both services \"my-db\" and \"my_db\"; rename one"
+}
+
 start_order() {
 	svc 10-db "COMMAND=\"$READY\"" READY_FD=3
 	svc 20-cache "COMMAND=\"$SLEEPER\""

@@ -28,7 +28,7 @@ struct found {
 	char	 name[NAME_MAX_LEN + 1];
 	char	 state[16], ready[4], pid[16], start[24], restarts[24];
 	char	 code[16], sig[16], status[16], reason[32], done[16];
-	char	 critical[4], health[16], hok[4], hat[24], hms[24];
+	char	 critical[4], held[4], health[16], hok[4], hat[24], hms[24];
 	char	 hout[PROBE_MSG_MAX + 1];
 	long long cpu, mem;
 	const struct conf *c;
@@ -60,7 +60,8 @@ static const struct slot found_slots[] = {
 	SLOT(found, "last_exit_signal", sig),
 	SLOT(found, "last_exit_status", status),
 	SLOT(found, "last_exit_reason", reason), SLOT(found, "done", done),
-	SLOT(found, "critical", critical), SLOT(found, "health", health),
+	SLOT(found, "critical", critical), SLOT(found, "held_down", held),
+	SLOT(found, "health", health),
 	SLOT(found, "health_ok", hok), SLOT(found, "health_at", hat),
 	SLOT(found, "health_ms", hms), SLOT(found, "health_output", hout),
 	{ NULL, 0, 0 }
@@ -543,6 +544,17 @@ st_health(const struct confset *cs, const char *only)
 		if (k >= 0 && i != k)
 			continue;
 		found_of(i, &f);
+		/*
+		 * The whole set: what was taken down on purpose, and what
+		 * may stay down, do not make it unhealthy (a liveness probe
+		 * would restart the pod for it).
+		 */
+		if (k < 0 && (f.held[0] == '1' || (f.done[0] != '\0' &&
+		    strcmp(f.critical, "0") == 0))) {
+			say("%s: %s, %s, not counted\n", f.name, f.state,
+			    f.held[0] == '1' ? "held down" : "not critical");
+			continue;
+		}
 		if (f.health[0] != '\0')
 			ok = strcmp(f.health, "healthy") == 0;
 		else

@@ -277,6 +277,36 @@ assert [s["ready"] for s in d["services"]] == [False, True], d' "$output"
 	[ "$STATUS" -eq 0 ]
 }
 
+@test "init health of the set leaves out a held-down service and a non-critical one that is done; of one service, judges it" {
+	svc agent "COMMAND='/bin/sh -c \"exit 3\"'" CRITICAL=no
+	svc db "COMMAND=\"$SLEEPER\""
+	svc web "COMMAND=\"$SLEEPER\""
+	INIT_LOG_LEVEL=info start_init start "$D"
+	wait_until 20 file_has "$T/err" "name=agent event=service_down"
+	wait_until 20 file_has "$T/err" "name=web event=child_started"
+	run "$INIT" down "$D" db
+	assert_success
+	run "$INIT" health "$D"
+	assert_success
+	assert_line "agent: done, not critical, not counted"
+	assert_line "db: done, held down, not counted"
+	assert_line "web: running, no health check"
+	run "$INIT" health "$D" db
+	assert_failure 1
+	assert_output "db: done, no health check"
+	run "$INIT" health "$D" agent
+	assert_failure 1
+	# Up again, db counts again.
+	run "$INIT" up "$D" db
+	wait_until 10 eval '"$INIT" status "$D" db >/dev/null'
+	run "$INIT" health "$D"
+	assert_success
+	assert_line "db: running, no health check"
+	kill -s TERM "$INIT_PID"
+	wait_init 30
+	[ "$STATUS" -eq 0 ]
+}
+
 @test "control requests from another user are refused (exit 4), and nothing changes" {
 	svc web "COMMAND=\"$SLEEPER\""
 	svc db "COMMAND=\"$SLEEPER\""

@@ -21,6 +21,10 @@ def main():
     steps, cmd = sys.argv[2:split], sys.argv[split + 1:]
     pid, fd = pty.fork()
     if pid == 0:
+        # As from a login shell: ^C and ^\ act even when this suite was
+        # started in the background (sh ignores INT and QUIT there).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
         os.execvp(cmd[0], cmd)
     out = b""
     deadline = time.monotonic() + timeout

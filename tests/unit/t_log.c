@@ -321,7 +321,7 @@ body_plain(void)
 static void LOG_DESC(3)
 desc_body(char *body, int format, const char *desc, ...)
 {
-	struct log_event e;
+	struct log_event e = { 0 };
 	const char *event;
 	va_list ap;
 

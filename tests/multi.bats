@@ -446,8 +446,9 @@ ns_init() {
 }
 
 @test "configs/multi as make run-multi runs it: prepare done, web ready, worker started; TERM stops worker, then web" {
-	# make run-multi: worker found through PATH, init start configs/multi.
-	run make -s -n --no-print-directory -C "$ROOT" run-multi
+	# make run-multi: worker found through PATH, init start configs/multi
+	# (the release build, also when the suite runs the SANITIZE=1 one).
+	run make -s -n --no-print-directory -C "$ROOT" run-multi SANITIZE=0
 	assert_line --regexp '^PATH="[^"]*/build:\$PATH" build/init start configs/multi$'
 	ns_init --multi
 	PATH=$(dirname "$WORKER"):$PATH INIT=$T/ns-init start_init start "$ROOT/configs/multi"

@@ -722,8 +722,9 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	/*
 	 * Several services: only one group can have the terminal, and ^C would
 	 * reach it alone, out of the stop order.  They run as without one.
+	 * (tcgetpgrp fails on what is not init's terminal: no isatty.)
 	 */
-	sv->env.tty = !cs->multi && isatty(0) && tcgetpgrp(0) == getpgrp();
+	sv->env.tty = !cs->multi && tcgetpgrp(0) == getpgrp();
 	/*
 	 * PID 1 with a terminal but in a group it cannot see (unshare): lead
 	 * a group of its own in the foreground, as a container's init does,

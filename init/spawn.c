@@ -255,10 +255,11 @@ spawn(const struct conf *c, char *const *argv, const struct creds *cr,
 	/*
 	 * One socket pair both ways: PID 1 says "go", the child answers with
 	 * its error, or with EOF when exec closes its end.  (Two fds, not
-	 * the four of two pipes: it works with few fds left.)
+	 * the four of two pipes: it works with few fds left.)  The system
+	 * call: musl's socketpair() also works around kernels before 2.6.27.
 	 */
 	*statusfd = *go = -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+	if (syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		return -1;
 	pid = fork_one();
 	if (pid < 0) {

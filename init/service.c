@@ -417,12 +417,6 @@ on_jobstop(struct sv *sv, struct service *s)
 }
 
 static void
-on_start(struct sv *sv, struct service *s)
-{
-	start(sv, s);
-}
-
-static void
 on_restart_due(struct sv *sv, struct service *s)
 {
 	long long now = now_ms();
@@ -445,64 +439,75 @@ on_stop_idle(struct sv *sv, struct service *s)
 	sv_done(sv, s);
 }
 
-static void
-on_restart_idle(struct sv *sv, struct service *s)
-{
-	start(sv, s);
-}
+/* The actions, numbered for the table: a cell is a byte, not a pointer. */
+enum { A_NONE, A_START, A_RAN, A_EXECFAIL, A_EXIT, A_JOBSTOP, A_STOP,
+    A_RESTART, A_BREACH, A_UNHEALTHY, A_KILL, A_RESTART_DUE, A_STOP_IDLE };
 
-typedef void (*action)(struct sv *, struct service *);
+static void (*const action_fns[])(struct sv *, struct service *) = {
+	[A_START] = start,
+	[A_RAN] = ran,
+	[A_EXECFAIL] = exec_failed,
+	[A_EXIT] = on_exit_ev,
+	[A_JOBSTOP] = on_jobstop,
+	[A_STOP] = on_stop,
+	[A_RESTART] = on_restart,
+	[A_BREACH] = on_breach,
+	[A_UNHEALTHY] = on_unhealthy,
+	[A_KILL] = on_kill,
+	[A_RESTART_DUE] = on_restart_due,
+	[A_STOP_IDLE] = on_stop_idle,
+};
 
-static const action actions[SS_N][EV_N] = {
+static const unsigned char actions[SS_N][EV_N] = {
 	[SS_DOWN] = {
-		[EV_START] = on_start,
-		[EV_STOP] = on_stop_idle,
-		[EV_RESTART] = on_restart_idle,
+		[EV_START] = A_START,
+		[EV_STOP] = A_STOP_IDLE,
+		[EV_RESTART] = A_START,
 	},
 	[SS_STARTING] = {
-		[EV_RAN] = ran,
-		[EV_EXECFAIL] = exec_failed,
-		[EV_EXIT] = on_exit_ev,
-		[EV_JOBSTOP] = on_jobstop,
-		[EV_STOP] = on_stop,
-		[EV_RESTART] = on_restart,
-		[EV_BREACH] = on_breach,
-		[EV_T_KILL] = on_kill,
+		[EV_RAN] = A_RAN,
+		[EV_EXECFAIL] = A_EXECFAIL,
+		[EV_EXIT] = A_EXIT,
+		[EV_JOBSTOP] = A_JOBSTOP,
+		[EV_STOP] = A_STOP,
+		[EV_RESTART] = A_RESTART,
+		[EV_BREACH] = A_BREACH,
+		[EV_T_KILL] = A_KILL,
 	},
 	[SS_UP] = {
-		[EV_EXIT] = on_exit_ev,
-		[EV_JOBSTOP] = on_jobstop,
-		[EV_STOP] = on_stop,
-		[EV_RESTART] = on_restart,
-		[EV_BREACH] = on_breach,
-		[EV_UNHEALTHY] = on_unhealthy,
+		[EV_EXIT] = A_EXIT,
+		[EV_JOBSTOP] = A_JOBSTOP,
+		[EV_STOP] = A_STOP,
+		[EV_RESTART] = A_RESTART,
+		[EV_BREACH] = A_BREACH,
+		[EV_UNHEALTHY] = A_UNHEALTHY,
 	},
 	[SS_STOPPING] = {
-		[EV_RAN] = ran,
-		[EV_EXECFAIL] = exec_failed,
-		[EV_EXIT] = on_exit_ev,
-		[EV_JOBSTOP] = on_jobstop,
-		[EV_STOP] = on_stop,
-		[EV_T_KILL] = on_kill,
+		[EV_RAN] = A_RAN,
+		[EV_EXECFAIL] = A_EXECFAIL,
+		[EV_EXIT] = A_EXIT,
+		[EV_JOBSTOP] = A_JOBSTOP,
+		[EV_STOP] = A_STOP,
+		[EV_T_KILL] = A_KILL,
 	},
 	[SS_COOLDOWN] = {
-		[EV_STOP] = on_stop_idle,
-		[EV_RESTART] = on_restart_idle,
-		[EV_T_RESTART] = on_restart_due,
+		[EV_STOP] = A_STOP_IDLE,
+		[EV_RESTART] = A_START,
+		[EV_T_RESTART] = A_RESTART_DUE,
 	},
 	[SS_DONE] = {
-		[EV_START] = on_restart_idle,
-		[EV_RESTART] = on_restart_idle,
+		[EV_START] = A_START,
+		[EV_RESTART] = A_START,
 	},
 };
 
 void
 svc_event(struct sv *sv, struct service *s, enum svevent ev)
 {
-	action a = actions[s->state][ev];
+	int a = actions[s->state][ev];
 
-	if (a != NULL)
-		a(sv, s);
+	if (a != A_NONE)
+		action_fns[a](sv, s);
 }
 
 void

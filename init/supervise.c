@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -755,9 +756,10 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 			cg_open(&sv->cg);
 		sv->t[TS_TICK] = now_ms() + sv->top->check_interval;
 	}
+	/* The system call: musl's prctl() is a variadic wrapper of it. */
 	if (sv->top->pdeathsig > 0)
-		prctl(PR_SET_PDEATHSIG, sv->top->pdeathsig);
-	if (!sv->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		syscall(SYS_prctl, PR_SET_PDEATHSIG, (long)sv->top->pdeathsig);
+	if (!sv->pid1 && syscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1L) < 0)
 		sv_log(sv, NULL, LV_WARN, "subreaper_failed error=%s",
 		    strerror(errno));
 	if (sv->lp.logging)

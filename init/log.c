@@ -442,18 +442,17 @@ size_t
 log_head(int format, long long ms, const char *name, const char *stream,
     char *buf, size_t size)
 {
+	const char *kv[] = { "level", "info", "name", name, "stream", stream };
 	char t[40];
-	int json = format == FMT_JSON, raw = 0;
+	int json = format == FMT_JSON, raw = 0, i;
 	size_t n;
 
 	log_time(ms, t, sizeof(t));
 	n = fmt(buf, size, json ? "{\"ts\":\"%s\"" : "ts=%s", t);
-	n += key(buf + n, size - n, json, 0, "level");
-	n += value(buf + n, size - n, json, "info", &raw);
-	n += key(buf + n, size - n, json, 0, "name");
-	n += value(buf + n, size - n, json, name, &raw);
-	n += key(buf + n, size - n, json, 0, "stream");
-	n += value(buf + n, size - n, json, stream, &raw);
+	for (i = 0; i < 6; i += 2) {
+		n += key(buf + n, size - n, json, 0, kv[i]);
+		n += value(buf + n, size - n, json, kv[i + 1], &raw);
+	}
 	n += fmt(buf + n, size - n, json ? ",\"line\":\"" : " line=\"");
 	return n;
 }

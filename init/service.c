@@ -97,17 +97,16 @@ arm(struct service *s, int t, long long at)
 	s->t[t] = at;
 }
 
-/* O_ASYNC: readiness of FD arrives as SIGIO with si_code POLL_*. */
-static void
-watch(struct sv *sv, int fd)
+void
+svc_watch(struct sv *sv, int fd)
 {
 	fd_ctl(fd, F_SETOWN, sv->self);
 	fd_ctl(fd, F_SETSIG, SIGIO);
 	fd_ctl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
 }
 
-static void
-close_fd(int *fd)
+void
+svc_close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
@@ -138,19 +137,19 @@ start(struct sv *sv, struct service *s)
 		else {
 			io.ready = rp[1];
 			s->readyfd = rp[0];
-			watch(sv, s->readyfd);
+			svc_watch(sv, s->readyfd);
 		}
 	}
 	s->start_ms = now_ms();
 	s->start_wall = wall();
 	s->pid = spawn(s->c, s->c->argv, &s->cr, &sv->env, &io, &s->statusfd,
 	    &go);
-	close_fd(&rp[1]);
+	svc_close_fd(&rp[1]);
 	if (s->pid < 0) {
 		sv_log(sv, s, LV_ERROR, "spawn_failed error=%s",
 		    strerror(errno));
 		s->pid = 0;
-		close_fd(&s->readyfd);
+		svc_close_fd(&s->readyfd);
 		end_run(sv, s, 1, -1, 0);
 		return;
 	}
@@ -159,7 +158,7 @@ start(struct sv *sv, struct service *s)
 	    s->pid, s->c->command, s->restarts);
 	spawn_go(&go);
 	s->state = SS_STARTING;
-	watch(sv, s->statusfd);
+	svc_watch(sv, s->statusfd);
 	wd_forget(&sv->wdsvc[s->idx]);
 	sv_saved(sv, s);
 	svc_poll(sv, s);
@@ -176,7 +175,7 @@ ran(struct sv *sv, struct service *s)
 	sigbits held = s->held;
 	int sig;
 
-	close_fd(&s->statusfd);
+	svc_close_fd(&s->statusfd);
 	if (s->state == SS_STARTING)
 		s->state = SS_UP;
 	s->held = 0;
@@ -198,7 +197,7 @@ exec_failed(struct sv *sv, struct service *s)
 {
 	char msg[CONF_LINE_MAX + 128];
 
-	close_fd(&s->statusfd);
+	svc_close_fd(&s->statusfd);
 	fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
 	    s->c->argv[0], strerror(s->exec_err.err));
 	sv_log(sv, s, LV_ERROR, "exec_failed pid=%d error=%s", s->pid, msg);
@@ -328,8 +327,8 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 			    r.status, runtime, reason);
 		take_terminal(sv, s);
 	}
-	close_fd(&s->statusfd);
-	close_fd(&s->readyfd);
+	svc_close_fd(&s->statusfd);
+	svc_close_fd(&s->readyfd);
 	health_stop(sv, s);
 	arm(s, T_KILL, 0);
 	s->pid = 0;
@@ -530,12 +529,12 @@ svc_poll(struct sv *sv, struct service *s)
 	if (n > 0 && memchr(buf, '\n', (size_t)n) != NULL && !s->ready &&
 	    s->state == SS_UP) {
 		s->ready = 1;
-		close_fd(&s->readyfd);
+		svc_close_fd(&s->readyfd);
 		sv_log(sv, s, LV_INFO, "ready pid=%d after_ms=%lld", s->pid,
 		    now_ms() - s->start_ms);
 		sv_saved(sv, s);
 	} else if (n == 0) {
-		close_fd(&s->readyfd);
+		svc_close_fd(&s->readyfd);
 		sv_log(sv, s, LV_WARN, "ready_fd_closed pid=%d fd=%d", s->pid,
 		    s->c->ready_fd);
 	}

@@ -66,10 +66,28 @@ own_pids(const struct sv *sv, pid_t *pids)
 	return n;
 }
 
+/* Without /proc: signal what can still be reached. */
+static void
+leftovers_blind(struct sv *sv, int sig)
+{
+	int i;
+
+	if (sv->pid1) {
+		/* The log writer is finished first in this mode. */
+		kill(-1, sig);
+		return;
+	}
+	for (i = 0; i < sv->n; i++)
+		if (sv->svc[i].pid > 0 || sv->svc[i].ran)
+			kill(-(sv->svc[i].pid > 0 ? sv->svc[i].pid :
+			    sv->svc[i].last_pgid), sig);
+}
+
 /*
  * Send SIG (0: just count) to the processes below init that are not
  * init's own; with GROUPS, only those outside every running service's
- * process group.  How many, or -1 if /proc cannot tell.
+ * process group.  How many, or -1 if /proc cannot tell.  Without /proc,
+ * SIG goes where leftovers_blind() sends it, and the count is 0.
  */
 static int
 leftovers(struct sv *sv, int sig, int groups)
@@ -77,6 +95,10 @@ leftovers(struct sv *sv, int sig, int groups)
 	pid_t skip[SERVICES_MAX + 1];
 	int nskip, n, i, k, hit = 0;
 
+	if (sv->noproc) {
+		leftovers_blind(sv, sig);
+		return 0;
+	}
 	nskip = own_pids(sv, skip);
 	if (!groups && sig == 0) {
 		n = proc_children(sv->self, skip, nskip);
@@ -107,23 +129,6 @@ leftovers(struct sv *sv, int sig, int groups)
 	return hit;
 }
 
-/* Without /proc: signal what can still be reached. */
-static void
-leftovers_blind(struct sv *sv, int sig)
-{
-	int i;
-
-	if (sv->pid1) {
-		/* The log writer is finished first in this mode. */
-		kill(-1, sig);
-		return;
-	}
-	for (i = 0; i < sv->n; i++)
-		if (sv->svc[i].pid > 0 || sv->svc[i].ran)
-			kill(-(sv->svc[i].pid > 0 ? sv->svc[i].pid :
-			    sv->svc[i].last_pgid), sig);
-}
-
 /* The signal leftovers get: the one service's STOP_SIGNAL, or TERM. */
 static int
 drain_signal(const struct sv *sv)
@@ -143,10 +148,7 @@ enter_stop(struct sv *sv)
 	sv->t[TS_DELAY] = 0;
 	sv->stop_start = now;
 	sv->budget_end = now + conf_budget(sv->cs);
-	if (sv->noproc)
-		leftovers_blind(sv, drain_signal(sv));
-	else
-		leftovers(sv, drain_signal(sv), 1);
+	leftovers(sv, drain_signal(sv), 1);
 	sv->t[TS_DRAIN] = sv->budget_end;
 	st_save(sv);
 }
@@ -521,9 +523,7 @@ deadlines(struct sv *sv)
 		/* Whatever is left gets SIGKILL, again until nothing is. */
 		sv->t[TS_DRAIN] = now + REKILL_MS;
 		/* While stopping, services time out by themselves. */
-		if (sv->noproc)
-			leftovers_blind(sv, SIGKILL);
-		else if (leftovers(sv, SIGKILL, sv->phase == PH_STOP) > 0 &&
+		if (leftovers(sv, SIGKILL, sv->phase == PH_STOP) > 0 &&
 		    sv->kill_rounds++ == 0)
 			sv_log(sv, NULL, LV_WARN, "stop_escalated "
 			    "target=leftovers signal=KILL after_ms=%lld",
@@ -571,10 +571,7 @@ enter_drain(struct sv *sv)
 		sv->stop_start = now;
 		sv->budget_end = now + (sv->n == 1 ? sv->svc[0].c->stop_timeout :
 		    conf_budget(sv->cs));
-		if (sv->noproc)
-			leftovers_blind(sv, sig);
-		else
-			leftovers(sv, sig, 0);
+		leftovers(sv, sig, 0);
 		sv->t[TS_DRAIN] = sv->budget_end;
 	}
 	sv_log(sv, NULL, LV_DEBUG, "draining signal=%s timeout_ms=%lld",

@@ -559,7 +559,7 @@ svc_init(struct sv *sv, struct service *s, int idx)
 	char msg[256];
 	const char *why;
 
-	memset(s, 0, sizeof(*s));
+	/* S is in init's static struct sv: zero already. */
 	s->idx = idx;
 	s->c = &sv->cs->svc[idx];
 	s->statusfd = s->readyfd = s->probe_fd = s->probe_statusfd = -1;

@@ -108,11 +108,9 @@ exec_path(char *const *argv)
 		end = strchrnul(dirs, ':');
 		dlen = (size_t)(end - dirs);
 		if (dlen + flen + 2 <= sizeof(path)) {
-			if (dlen == 0)
-				fmt(path, sizeof(path), "%s", argv[0]);
-			else
-				fmt(path, sizeof(path), "%.*s/%s", (int)dlen,
-				    dirs, argv[0]);
+			/* An empty entry is the current directory. */
+			fmt(path, sizeof(path), "%.*s%s%s", (int)dlen, dirs,
+			    dlen == 0 ? "" : "/", argv[0]);
 			execve(path, argv, environ);
 			/* Like execvp: a found but unusable file wins. */
 			if (errno != ENOENT && errno != ENOTDIR)

@@ -228,35 +228,6 @@ stop_run(struct sv *sv, struct service *s, int why)
 }
 
 static void
-on_stop(struct sv *sv, struct service *s)
-{
-	s->want_down = 1;
-	stop_run(sv, s, WHY_REQUEST);
-}
-
-static void
-on_restart(struct sv *sv, struct service *s)
-{
-	stop_run(sv, s, WHY_RESTART);
-}
-
-static void
-on_breach(struct sv *sv, struct service *s)
-{
-	/* The caller put WHY_CPU or WHY_MEM in stopping_why. */
-	int why = s->stopping_why;
-
-	s->stopping_why = WHY_NONE;
-	stop_run(sv, s, why);
-}
-
-static void
-on_unhealthy(struct sv *sv, struct service *s)
-{
-	stop_run(sv, s, WHY_UNHEALTHY);
-}
-
-static void
 on_kill(struct sv *sv, struct service *s)
 {
 	arm(s, T_KILL, 0);
@@ -439,8 +410,8 @@ on_stop_idle(struct sv *sv, struct service *s)
 }
 
 /* The actions, numbered for the table: a cell is a byte, not a pointer. */
-enum { A_NONE, A_START, A_RAN, A_EXECFAIL, A_EXIT, A_JOBSTOP, A_STOP,
-    A_RESTART, A_BREACH, A_UNHEALTHY, A_KILL, A_RESTART_DUE, A_STOP_IDLE };
+enum { A_NONE, A_START, A_RAN, A_EXECFAIL, A_EXIT, A_JOBSTOP, A_STOP_RUN,
+    A_KILL, A_RESTART_DUE, A_STOP_IDLE };
 
 static void (*const action_fns[])(struct sv *, struct service *) = {
 	[A_START] = start,
@@ -448,10 +419,6 @@ static void (*const action_fns[])(struct sv *, struct service *) = {
 	[A_EXECFAIL] = exec_failed,
 	[A_EXIT] = on_exit_ev,
 	[A_JOBSTOP] = on_jobstop,
-	[A_STOP] = on_stop,
-	[A_RESTART] = on_restart,
-	[A_BREACH] = on_breach,
-	[A_UNHEALTHY] = on_unhealthy,
 	[A_KILL] = on_kill,
 	[A_RESTART_DUE] = on_restart_due,
 	[A_STOP_IDLE] = on_stop_idle,
@@ -468,25 +435,27 @@ static const unsigned char actions[SS_N][EV_N] = {
 		[EV_EXECFAIL] = A_EXECFAIL,
 		[EV_EXIT] = A_EXIT,
 		[EV_JOBSTOP] = A_JOBSTOP,
-		[EV_STOP] = A_STOP,
-		[EV_RESTART] = A_RESTART,
-		[EV_BREACH] = A_BREACH,
+		[EV_STOP] = A_STOP_RUN,
+		[EV_RESTART] = A_STOP_RUN,
+		[EV_BREACH_CPU] = A_STOP_RUN,
+		[EV_BREACH_MEM] = A_STOP_RUN,
 		[EV_T_KILL] = A_KILL,
 	},
 	[SS_UP] = {
 		[EV_EXIT] = A_EXIT,
 		[EV_JOBSTOP] = A_JOBSTOP,
-		[EV_STOP] = A_STOP,
-		[EV_RESTART] = A_RESTART,
-		[EV_BREACH] = A_BREACH,
-		[EV_UNHEALTHY] = A_UNHEALTHY,
+		[EV_STOP] = A_STOP_RUN,
+		[EV_RESTART] = A_STOP_RUN,
+		[EV_BREACH_CPU] = A_STOP_RUN,
+		[EV_BREACH_MEM] = A_STOP_RUN,
+		[EV_UNHEALTHY] = A_STOP_RUN,
 	},
 	[SS_STOPPING] = {
 		[EV_RAN] = A_RAN,
 		[EV_EXECFAIL] = A_EXECFAIL,
 		[EV_EXIT] = A_EXIT,
 		[EV_JOBSTOP] = A_JOBSTOP,
-		[EV_STOP] = A_STOP,
+		[EV_STOP] = A_STOP_RUN,
 		[EV_T_KILL] = A_KILL,
 	},
 	[SS_COOLDOWN] = {
@@ -500,12 +469,26 @@ static const unsigned char actions[SS_N][EV_N] = {
 	},
 };
 
+/* Why each event that stops a run (A_STOP_RUN) stops it. */
+static const unsigned char stop_whys[EV_N] = {
+	[EV_STOP] = WHY_REQUEST,
+	[EV_RESTART] = WHY_RESTART,
+	[EV_BREACH_CPU] = WHY_CPU,
+	[EV_BREACH_MEM] = WHY_MEM,
+	[EV_UNHEALTHY] = WHY_UNHEALTHY,
+};
+
 void
 svc_event(struct sv *sv, struct service *s, enum svevent ev)
 {
 	int a = actions[s->state][ev];
 
-	if (a != A_NONE)
+	if (a == A_STOP_RUN) {
+		/* Stop for good: no restart after this run, if one runs. */
+		if (ev == EV_STOP)
+			s->want_down = 1;
+		stop_run(sv, s, stop_whys[ev]);
+	} else if (a != A_NONE)
 		action_fns[a](sv, s);
 }
 

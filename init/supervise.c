@@ -476,8 +476,7 @@ tick(struct sv *sv, long long now)
 		    mem ? v[i].mem_mb : v[i].cpu_pct,
 		    mem ? s->c->max_mem_mb : s->c->max_cpu_pct,
 		    mem ? "MB" : "%", v[i].top);
-		s->stopping_why = mem ? WHY_MEM : WHY_CPU;
-		svc_event(sv, s, EV_BREACH);
+		svc_event(sv, s, mem ? EV_BREACH_MEM : EV_BREACH_CPU);
 	}
 }
 

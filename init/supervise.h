@@ -38,7 +38,8 @@ enum svevent {
 	EV_JOBSTOP,	/* its main process was stopped by job control */
 	EV_STOP,	/* stop for good (shutdown, `init down`) */
 	EV_RESTART,	/* `init restart` */
-	EV_BREACH,	/* the watchdog judged it over a limit */
+	EV_BREACH_CPU,	/* the watchdog judged it over MAX_CPU_PCT */
+	EV_BREACH_MEM,	/* or over MAX_MEM_MB */
 	EV_UNHEALTHY,	/* its health check failed, HEALTH_ACTION=restart */
 	EV_T_KILL,	/* the stop timeout ran out */
 	EV_T_RESTART,	/* the restart delay ran out */

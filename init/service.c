@@ -273,18 +273,13 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 		failed = 1;
 	} else if (s->exec_err.stage != SPAWN_OK)
 		reason = "exec_failed";
-	else if (s->stopping_why == WHY_CPU || s->stopping_why == WHY_MEM) {
+	else if (s->stopping_why >= WHY_CPU) {
 		/* Like the kernel's OOM killer: a watchdog kill reads as SIGKILL. */
-		reason = s->stopping_why == WHY_CPU ? "watchdog_cpu" :
-		    "watchdog_mem";
-		r.status = 128 + SIGKILL;
+		reason = why_names[s->stopping_why];
+		r.status = s->stopping_why != WHY_UNHEALTHY ? 128 + SIGKILL :
+		    raw != 0 ? raw : 1;
 		failed = 1;
-	} else if (s->stopping_why == WHY_UNHEALTHY) {
-		reason = "unhealthy";
-		r.status = raw != 0 ? raw : 1;
-		failed = 1;
-	} else if ((s->stopping_why == WHY_REQUEST ||
-	    s->stopping_why == WHY_RESTART) && !s->killed)
+	} else if (s->stopping_why != WHY_NONE && !s->killed)
 		reason = "stopped";
 	if (reaped) {
 		lp_flush(&sv->lp, s->idx);

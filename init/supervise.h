@@ -49,7 +49,10 @@ enum svevent {
 /* Per-service deadlines (ms, monotonic; 0 = none). */
 enum { T_KILL, T_RESTART, T_PROBE, T_PROBE_KILL, T_SVC_N };
 
-/* Why a run is being stopped: it decides the reason and the status. */
+/*
+ * Why a run is being stopped: it decides the reason and the status.  From
+ * WHY_CPU on, the stop makes the run a failure.
+ */
 enum { WHY_NONE, WHY_REQUEST, WHY_RESTART, WHY_CPU, WHY_MEM, WHY_UNHEALTHY };
 
 /* Why a service is done. */

@@ -255,7 +255,7 @@ take_terminal(struct sv *sv, struct service *s)
 static void
 end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 {
-	long long runtime = now_ms() - s->start_ms, wait = 0;
+	long long now = now_ms(), runtime = now - s->start_ms, wait = 0;
 	struct run_end r;
 	const char *reason = "exit";
 	char b[16];
@@ -319,13 +319,13 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 	r.want_down = s->want_down;
 	r.runtime = runtime;
 	r.recent = s->history == NULL ? 0 : restarts_recent(s->history,
-	    (unsigned long)s->c->max_restarts, s->restarts, now_ms(),
+	    (unsigned long)s->c->max_restarts, s->restarts, now,
 	    s->c->restart_window);
 	v = decide(s->c, &r, &wait, &s->delay);
 	s->stopping_why = WHY_NONE;
 	if (v == V_RESTART) {
 		s->state = SS_COOLDOWN;
-		arm(s, T_RESTART, now_ms() + wait);
+		arm(s, T_RESTART, now + wait);
 		sv_saved(sv, s);
 		sv_log(sv, s, LV_INFO, "restart_scheduled delay_ms=%lld "
 		    "restarts=%lu status=%d", wait, s->restarts + 1, r.status);

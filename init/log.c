@@ -320,13 +320,23 @@ key(char *buf, size_t size, int json, int first, const char *k)
 	return fmt(buf, size, first ? "%s=" : " %s=", k);
 }
 
+/* The value of field F in at most SIZE bytes, as value() writes it. */
+static size_t
+field_value(char *buf, size_t size, int json, const struct field *f,
+    int *raw)
+{
+	if (f->str == NULL)
+		return fmt(buf, size + 1, "%lld", f->num);
+	return value(buf, size, json, f->str, raw);
+}
+
 size_t
 log_body(int format, int level, const char *name, const char *event,
     const struct field *f, char *buf, size_t size)
 {
 	struct field all[FIELDS_MAX];
 	char scratch[LOG_BODY_MAX + 1];
-	size_t need[FIELDS_MAX], n = 0, rest = 0, room, k, v, len;
+	size_t need[FIELDS_MAX], n = 0, rest = 0, room, k, len;
 	int json = format == FMT_JSON, raw = 0, nf = 3, i;
 
 	all[0] = (struct field)FS("level", level_names[level]);
@@ -342,11 +352,8 @@ log_body(int format, int level, const char *name, const char *event,
 	 */
 	for (i = 0; i < nf; i++) {
 		k = key(scratch, sizeof(scratch), json, i == 0, all[i].key);
-		if (all[i].str == NULL)
-			len = fmt(scratch, sizeof(scratch), "%lld", all[i].num);
-		else
-			len = value(scratch, sizeof(scratch), json, all[i].str,
-			    &raw);
+		len = field_value(scratch, sizeof(scratch) - 1, json, &all[i],
+		    &raw);
 		need[i] = k + (len < LOG_CUT_MIN ? len : LOG_CUT_MIN);
 		rest += need[i];
 	}
@@ -359,11 +366,7 @@ log_body(int format, int level, const char *name, const char *event,
 			break;	/* only with far too many fields: drop them */
 		k = key(buf + n, room - n, json, i == 0, all[i].key);
 		n += k;
-		v = room - n - rest;
-		if (all[i].str == NULL)
-			n += fmt(buf + n, v + 1, "%lld", all[i].num);
-		else
-			n += value(buf + n, v, json, all[i].str, &raw);
+		n += field_value(buf + n, room - n - rest, json, &all[i], &raw);
 	}
 	if (json) {
 		if (raw)

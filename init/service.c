@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -244,8 +243,8 @@ on_kill(struct sv *sv, struct service *s)
 static void
 take_terminal(struct sv *sv, struct service *s)
 {
-	if (sv->env.tty && tcgetpgrp(0) == s->pid)
-		tcsetpgrp(0, getpgrp());
+	if (sv->env.tty && tty_pgrp() == s->pid)
+		tty_set_pgrp(getpgrp());
 }
 
 /*
@@ -370,10 +369,10 @@ on_jobstop(struct sv *sv, struct service *s)
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return;
 	if (sv->env.tty && !sv->pid1) {
-		tcsetpgrp(0, getpgrp());
+		tty_set_pgrp(getpgrp());
 		kill(sv->self, SIGSTOP);
-		if (tcgetpgrp(0) == getpgrp())
-			tcsetpgrp(0, s->pid);
+		if (tty_pgrp() == getpgrp())
+			tty_set_pgrp(s->pid);
 	}
 	kill(-s->pid, SIGCONT);
 	kill(s->pid, SIGCONT);

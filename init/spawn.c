@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -210,12 +210,12 @@ child(const struct conf *c, char *const *argv, const struct creds *cr,
 		 * but only if init's group has the terminal: after ^Z and bg,
 		 * the shell has it and must keep it.
 		 */
-		fg = tcgetpgrp(0);
+		fg = tty_pgrp();
 		ours = getpgrp();
 		if (setpgid(0, 0) < 0)
 			se.stage = SPAWN_GROUP;
 		else if (fg == ours)
-			tcsetpgrp(0, getpid());
+			tty_set_pgrp(getpid());
 	} else if (c->process_group == GROUP_PGRP ? setpgid(0, 0) < 0 :
 	    setsid() < 0)
 		se.stage = SPAWN_GROUP;
@@ -337,4 +337,22 @@ spawn_what(const struct spawn_err *se)
 		return "cannot execute";
 	}
 	return "";
+}
+
+pid_t
+tty_pgrp(void)
+{
+	int pgrp;
+
+	if (syscall(SYS_ioctl, 0, TIOCGPGRP, &pgrp) < 0)
+		return -1;
+	return pgrp;
+}
+
+void
+tty_set_pgrp(pid_t pgrp)
+{
+	int p = pgrp;
+
+	syscall(SYS_ioctl, 0, TIOCSPGRP, &p);
 }

@@ -19,7 +19,6 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -719,16 +718,16 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	/*
 	 * Several services: only one group can have the terminal, and ^C would
 	 * reach it alone, out of the stop order.  They run as without one.
-	 * (tcgetpgrp fails on what is not init's terminal: no isatty.)
+	 * (tty_pgrp() fails on what is not init's terminal: no isatty.)
 	 */
-	sv->env.tty = !cs->multi && tcgetpgrp(0) == getpgrp();
+	sv->env.tty = !cs->multi && tty_pgrp() == getpgrp();
 	/*
 	 * PID 1 with a terminal but in a group it cannot see (unshare): lead
 	 * a group of its own in the foreground, as a container's init does,
 	 * so that between runs ^C reaches it.
 	 */
 	if (sv->env.tty && sv->pid1 && getpgrp() != 1 && setpgid(0, 0) == 0)
-		tcsetpgrp(0, 1);
+		tty_set_pgrp(1);
 	sv->noproc = access("/proc/self/stat", R_OK) < 0;
 	/* Clients tell this supervisor from a reused or foreign PID by it. */
 	if (proc_stat(sv->self, &ps) == 0)

@@ -173,13 +173,17 @@ drop(const struct creds *cr)
 	return SPAWN_OK;
 }
 
-/* A descriptor FD for the child at number TO, inheritable. */
+/*
+ * A descriptor FD for the child at number TO, inheritable.  dup3 as the
+ * system call: musl's dup2() retries the EBUSY that only a thread racing
+ * it can cause.
+ */
 static int
 give(int fd, int to)
 {
 	if (fd == to)
 		return fd_ctl(fd, F_SETFD, 0);
-	return dup2(fd, to) < 0 ? -1 : 0;
+	return syscall(SYS_dup3, fd, to, 0) < 0 ? -1 : 0;
 }
 
 static void __attribute__((noreturn))

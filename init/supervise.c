@@ -232,6 +232,7 @@ forward(struct sv *sv, int sig)
 {
 	struct service *s;
 	char b[16], b2[16];
+	const char *name = sig_name(sig, b, 16);
 	int i, to;
 
 	for (i = 0; i < sv->n; i++) {
@@ -241,7 +242,7 @@ forward(struct sv *sv, int sig)
 		to = s->c->sigmap[sig];
 		if (to == 0) {
 			sv_log(sv, s, LV_DEBUG, "signal_dropped signal=%s",
-			    sig_name(sig, b, 16));
+			    name);
 			continue;
 		}
 		svc_signal(sv, s, to);
@@ -249,12 +250,11 @@ forward(struct sv *sv, int sig)
 			s->jobstopped = 0;
 		if (to != sig)
 			sv_log(sv, s, LV_INFO, "signal_forwarded signal=%s "
-			    "received=%s pgid=%d", sig_name(to, b2, 16),
-			    sig_name(sig, b, 16), s->pid);
+			    "received=%s pgid=%d", sig_name(to, b2, 16), name,
+			    s->pid);
 		else
 			sv_log(sv, s, sig == SIGWINCH ? LV_DEBUG : LV_INFO,
-			    "signal_forwarded signal=%s pgid=%d",
-			    sig_name(sig, b, 16), s->pid);
+			    "signal_forwarded signal=%s pgid=%d", name, s->pid);
 	}
 }
 

@@ -285,16 +285,16 @@ job_stop(struct sv *sv, int sig)
 static void
 on_signal(struct sv *sv, const siginfo_t *si)
 {
-	int sig = si->si_signo, act = sig_action(sig);
+	int sig = si->si_signo, act = sig_action(sig), code = si->si_code;
+	/* Sent by a process (kill, sigqueue, tgkill), not by the kernel. */
+	int sent = code == SI_USER || code == SI_QUEUE || code == SI_TKILL;
 	char b[16];
 
 	/* From ourselves (SIGPIPE of a write to a closed pipe): not news. */
-	if ((si->si_code == SI_USER || si->si_code == SI_TKILL) &&
-	    si->si_pid == sv->self)
+	if ((code == SI_USER || code == SI_TKILL) && si->si_pid == sv->self)
 		return;
 	/* The kernel saying a descriptor is ready (F_SETSIG, O_ASYNC). */
-	if (sig == SIGIO && si->si_code != SI_USER && si->si_code != SI_QUEUE &&
-	    si->si_code != SI_TKILL) {
+	if (sig == SIGIO && !sent) {
 		sv->io_pending = 1;
 		return;
 	}
@@ -309,14 +309,12 @@ on_signal(struct sv *sv, const siginfo_t *si)
 		break;
 	case SIGA_FAULT:
 		/* Sent by someone: a number to pass on, like any other. */
-		if (si->si_code != SI_USER && si->si_code != SI_QUEUE &&
-		    si->si_code != SI_TKILL) {
+		if (!sent) {
 			sv_log(sv, NULL, LV_DEBUG, "signal_ignored signal=%s "
-			    "code=%d", sig_name(sig, b, 16), si->si_code);
+			    "code=%d", sig_name(sig, b, 16), code);
 			break;
 		}
-		forward(sv, sig);
-		break;
+		/* FALLTHROUGH */
 	case SIGA_FORWARD:
 	case SIGA_CONT:
 		forward(sv, sig);

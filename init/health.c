@@ -275,7 +275,7 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 {
 	long long now = now_ms();
 	pid_t pid = s->probe_pid;
-	int ok;
+	int ok, act = HACT_NONE;
 
 	s->probe_pid = 0;
 	s->t[T_PROBE_KILL] = 0;
@@ -307,23 +307,22 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 			sv_log(sv, s, LV_INFO, "ready pid=%d after_ms=%lld",
 			    s->pid, now - s->start_ms);
 		}
-		s->t[T_PROBE] = next_probe(s, now);
-		sv_saved(sv, s);
-		return;
+	} else {
+		sv_log(sv, s, LV_DEBUG, "health_failed duration_ms=%lld "
+		    "output=%s", s->probe_ms, s->probe_msg);
+		/* Failures during the start period do not count (Docker,
+		 * Kubernetes). */
+		if (!in_start(s, now) && ++s->fails >= s->c->health_retries &&
+		    s->health != H_UNHEALTHY) {
+			changed(sv, s, H_UNHEALTHY);
+			act = s->c->health_action;
+		}
 	}
-	sv_log(sv, s, LV_DEBUG, "health_failed duration_ms=%lld output=%s",
-	    s->probe_ms, s->probe_msg);
+	/* After the change: a healthy service is out of its start period. */
 	s->t[T_PROBE] = next_probe(s, now);
-	/* Failures during the start period do not count (Docker, Kubernetes). */
-	if (in_start(s, now) ||
-	    ++s->fails < s->c->health_retries || s->health == H_UNHEALTHY) {
-		sv_saved(sv, s);
-		return;
-	}
-	changed(sv, s, H_UNHEALTHY);
 	sv_saved(sv, s);
-	if (s->c->health_action == HACT_RESTART)
+	if (act == HACT_RESTART)
 		svc_event(sv, s, EV_UNHEALTHY);
-	else if (s->c->health_action == HACT_EXIT)
+	else if (act == HACT_EXIT)
 		sv_unhealthy_exit(sv, s);
 }

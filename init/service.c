@@ -335,8 +335,11 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 		    "status=%d", r.recent, s->c->restart_window, r.status);
 	else if (v == V_EXITED)
 		sv_log(sv, s, LV_DEBUG, "no_restart status=%d", r.status);
-	s->done_why = v == V_GIVE_UP ? DONE_GAVE_UP : v == V_SUCCESS ?
-	    DONE_SUCCESS : v == V_STOPPED ? DONE_STOPPED : DONE_EXITED;
+	/* The verdict is the reason. */
+	_Static_assert(DONE_EXITED == V_EXITED && DONE_SUCCESS == V_SUCCESS &&
+	    DONE_GAVE_UP == V_GIVE_UP && DONE_STOPPED == V_STOPPED,
+	    "DONE_* follow V_*");
+	s->done_why = v;
 	if (v == V_SUCCESS)
 		s->ready = 1;
 	s->state = SS_DONE;

@@ -55,8 +55,8 @@ enum { T_KILL, T_RESTART, T_PROBE, T_PROBE_KILL, T_SVC_N };
  */
 enum { WHY_NONE, WHY_REQUEST, WHY_RESTART, WHY_CPU, WHY_MEM, WHY_UNHEALTHY };
 
-/* Why a service is done. */
-enum { DONE_NO, DONE_EXITED, DONE_GAVE_UP, DONE_STOPPED, DONE_SUCCESS };
+/* Why a service is done: in the order of decide()'s V_* (service.h). */
+enum { DONE_NO, DONE_EXITED, DONE_SUCCESS, DONE_GAVE_UP, DONE_STOPPED };
 
 /* Health of a service with a check. */
 enum { H_NONE, H_STARTING, H_HEALTHY, H_UNHEALTHY };

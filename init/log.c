@@ -383,11 +383,14 @@ log_body(int format, int level, const char *name, const char *event,
 const char *
 log_fields(struct log_event *e, const char *desc, va_list ap)
 {
-	struct field *f = e->f;
-	char *p = e->buf, *k;
+	struct field *f;
+	char *p, *k;
 	int l;
 
+	/* E is filled in here: its fields point into its copy of DESC. */
 	fmt(e->buf, sizeof(e->buf), "%s", desc);
+	f = e->f;
+	p = e->buf;
 	/* The event's name is the first word; each word after it a field. */
 	while ((p = strchr(p, ' ')) != NULL && f < e->f + LOG_ARGS_MAX) {
 		*p++ = '\0';

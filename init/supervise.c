@@ -157,12 +157,12 @@ static void
 request_stop(struct sv *sv, int sig)
 {
 	char b[16];
+	const char *name = sig_name(sig, b, 16);
 	int i;
 
 	if (sv->phase == PH_DELAY) {
 		/* A second request skips the rest of STOP_DELAY. */
-		sv_log(sv, NULL, LV_INFO, "stop_delay_skipped signal=%s",
-		    sig_name(sig, b, 16));
+		sv_log(sv, NULL, LV_INFO, "stop_delay_skipped signal=%s", name);
 		enter_stop(sv);
 		return;
 	}
@@ -173,7 +173,7 @@ request_stop(struct sv *sv, int sig)
 	for (i = 0; i < sv->n; i++)
 		sv->svc[i].want_down = 1;
 	sv_log(sv, NULL, LV_INFO, "stopping signal=%s delay_ms=%lld "
-	    "timeout_ms=%lld", sig_name(sig, b, 16), sv->top->stop_delay,
+	    "timeout_ms=%lld", name, sv->top->stop_delay,
 	    conf_budget(sv->cs));
 	if (sv->top->stop_delay > 0) {
 		sv->phase = PH_DELAY;

@@ -410,17 +410,6 @@ on_stop_idle(struct sv *sv, struct service *s)
 enum { A_NONE, A_START, A_RAN, A_EXECFAIL, A_EXIT, A_JOBSTOP, A_STOP_RUN,
     A_KILL, A_RESTART_DUE, A_STOP_IDLE };
 
-static void (*const action_fns[])(struct sv *, struct service *) = {
-	[A_START] = start,
-	[A_RAN] = ran,
-	[A_EXECFAIL] = exec_failed,
-	[A_EXIT] = on_exit_ev,
-	[A_JOBSTOP] = on_jobstop,
-	[A_KILL] = on_kill,
-	[A_RESTART_DUE] = on_restart_due,
-	[A_STOP_IDLE] = on_stop_idle,
-};
-
 static const unsigned char actions[SS_N][EV_N] = {
 	[SS_DOWN] = {
 		[EV_START] = A_START,
@@ -478,15 +467,38 @@ static const unsigned char stop_whys[EV_N] = {
 void
 svc_event(struct sv *sv, struct service *s, enum svevent ev)
 {
-	int a = actions[s->state][ev];
-
-	if (a == A_STOP_RUN) {
+	switch (actions[s->state][ev]) {
+	case A_START:
+		start(sv, s);
+		break;
+	case A_RAN:
+		ran(sv, s);
+		break;
+	case A_EXECFAIL:
+		exec_failed(sv, s);
+		break;
+	case A_EXIT:
+		on_exit_ev(sv, s);
+		break;
+	case A_JOBSTOP:
+		on_jobstop(sv, s);
+		break;
+	case A_STOP_RUN:
 		/* Stop for good: no restart after this run, if one runs. */
 		if (ev == EV_STOP)
 			s->want_down = 1;
 		stop_run(sv, s, stop_whys[ev]);
-	} else if (a != A_NONE)
-		action_fns[a](sv, s);
+		break;
+	case A_KILL:
+		on_kill(sv, s);
+		break;
+	case A_RESTART_DUE:
+		on_restart_due(sv, s);
+		break;
+	case A_STOP_IDLE:
+		on_stop_idle(sv, s);
+		break;
+	}
 }
 
 void

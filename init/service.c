@@ -369,7 +369,7 @@ on_jobstop(struct sv *sv, struct service *s)
 	s->jobstopped = 1;
 	sv_log(sv, s, LV_INFO, "child_stopped pid=%d signal=%s", s->pid,
 	    sig_name(sig, b, 16));
-	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+	if (sig_action(sig) != SIGA_JOB)
 		return;
 	if (sv->env.tty && !sv->pid1) {
 		tty_set_pgrp(getpgrp());

@@ -273,7 +273,10 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 	} else if (s->exec_err.stage != SPAWN_OK)
 		reason = "exec_failed";
 	else if (s->stopping_why >= WHY_CPU) {
-		/* Like the kernel's OOM killer: a watchdog kill reads as SIGKILL. */
+		/*
+		 * Like the kernel's OOM killer's, a watchdog kill reads as
+		 * SIGKILL; an unhealthy run keeps its status, or fails with 1.
+		 */
 		reason = why_names[s->stopping_why];
 		r.status = s->stopping_why != WHY_UNHEALTHY ? 128 + SIGKILL :
 		    raw != 0 ? raw : 1;

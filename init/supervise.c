@@ -817,7 +817,11 @@ sv_run(const struct confset *cs, sigbits orig)
 			wait = 0;
 		if (sv.io_pending)
 			wait = 0;
-		memset(&si, 0, sizeof(si));
+		/*
+		 * The kernel fills in SI when a signal comes (since Linux 4.20
+		 * all of it; before, what the kind of signal defines, which is
+		 * all that on_signal() reads).
+		 */
 		if (sig_wait(~0ULL, &si, wait) > 0)
 			on_signal(&sv, &si);
 		none_left = reap(&sv);

@@ -151,7 +151,7 @@ same_groups(const struct creds *cr)
 static int
 drop(const struct creds *cr)
 {
-	uid_t r, e, s;
+	uid_t r, e, s, me;
 	gid_t rg, eg, sg;
 
 	if (!cr->set)
@@ -160,8 +160,8 @@ drop(const struct creds *cr)
 	 * Only root can set groups: a non-root init running the child as
 	 * its own user hands on its own groups, unless GROUPS asks for others.
 	 */
-	if (!same_groups(cr) && (geteuid() == 0 || cr->groups_set ||
-	    cr->uid != geteuid()) &&
+	me = geteuid();
+	if (!same_groups(cr) && (me == 0 || cr->groups_set || cr->uid != me) &&
 	    syscall(SYS_setgroups, (long)cr->ngroups, cr->groups) < 0)
 		return SPAWN_SETGROUPS;
 	if ((getresgid(&rg, &eg, &sg) < 0 || rg != cr->gid || eg != cr->gid ||

@@ -113,7 +113,7 @@ svc_close_fd(int *fd)
 }
 
 /* A start that could not even fork: a run that failed at once. */
-static void end_run(struct sv *, struct service *, int, int, int);
+static void end_run(struct sv *, struct service *, int);
 
 static void
 start(struct sv *sv, struct service *s)
@@ -149,7 +149,7 @@ start(struct sv *sv, struct service *s)
 		    strerror(errno));
 		s->pid = 0;
 		svc_close_fd(&s->readyfd);
-		end_run(sv, s, 1, -1, 0);
+		end_run(sv, s, -1);
 		return;
 	}
 	/* Before the program can write: its output comes after this line. */
@@ -248,24 +248,25 @@ take_terminal(struct sv *sv, struct service *s)
 }
 
 /*
- * The run ended with raw wait status WS (or, if CODE >= 0, never ran and
- * counts as CODE).  Report it, then decide what follows.
+ * The run ended with raw wait status WS, or never ran (-1: it could not
+ * even fork, which counts as status 1).  Report it, then decide what
+ * follows.
  */
 static void
-end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
+end_run(struct sv *sv, struct service *s, int ws)
 {
 	long long now = now_ms(), runtime = now - s->start_ms, wait = 0;
 	struct run_end r;
 	const char *reason = "exit";
 	char b[16];
-	int sig = 0, raw, v, failed = 0;
+	int sig = 0, raw, v, failed = 0, reaped = ws >= 0;
 
 	if (reaped && WIFSIGNALED(ws)) {
 		sig = WTERMSIG(ws);
 		raw = 128 + sig;
 		reason = s->killed ? "stop_timeout" : "signal";
 	} else
-		raw = reaped ? WEXITSTATUS(ws) : code;
+		raw = reaped ? WEXITSTATUS(ws) : 1;
 	r.status = raw;
 	if (!reaped) {
 		reason = "spawn_failed";
@@ -356,7 +357,7 @@ on_exit_ev(struct sv *sv, struct service *s)
 	/* The exec status may not have been read yet: it is there by now. */
 	if (s->statusfd >= 0)
 		svc_poll(sv, s);
-	end_run(sv, s, 0, s->wstatus, 1);
+	end_run(sv, s, s->wstatus);
 }
 
 /*

@@ -514,10 +514,8 @@ svc_poll(struct sv *sv, struct service *s)
 
 	if (s->statusfd >= 0) {
 		r = spawn_poll(s->statusfd, &s->exec_err);
-		if (r == SPAWN_RAN)
-			svc_event(sv, s, EV_RAN);
-		else if (r == SPAWN_FAILED)
-			svc_event(sv, s, EV_EXECFAIL);
+		if (r != SPAWN_PENDING)
+			svc_event(sv, s, r == SPAWN_RAN ? EV_RAN : EV_EXECFAIL);
 	}
 	if (s->readyfd < 0)
 		return;

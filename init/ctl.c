@@ -26,33 +26,24 @@ ctl_request(struct sv *sv, const siginfo_t *si)
 	verb = (v >> 8) & 0xff;
 	idx = v & 0xff;
 	if (verb < CTL_RESTART || verb > CTL_UP || idx >= (unsigned)sv->n ||
-	    sv->phase != PH_RUN) {
+	    sv->phase != PH_RUN)
 		sv_log(sv, NULL, LV_WARN, "control_refused value=%u "
 		    "from_pid=%d from_uid=%u why=%s", v, si->si_pid, si->si_uid,
 		    sv->phase != PH_RUN ? "shutting down" : "unknown request");
-		sv->ctl_last = v;
-		st_save(sv);
-		return 1;
-	}
-	s = &sv->svc[idx];
-	sv_log(sv, s, LV_INFO, "control request=%s from_pid=%d from_uid=%u",
-	    verbs[verb], si->si_pid, si->si_uid);
-	switch (verb) {
-	case CTL_RESTART:
-		s->held_down = 0;
-		svc_event(sv, s, EV_RESTART);
-		break;
-	case CTL_DOWN:
-		s->held_down = 1;
-		svc_event(sv, s, EV_STOP);
-		break;
-	case CTL_UP:
-		s->held_down = 0;
-		s->want_down = 0;
-		/* Started by the loop once its dependencies are ready. */
-		if (s->state == SS_DONE)
-			s->state = SS_DOWN;
-		break;
+	else {
+		s = &sv->svc[idx];
+		sv_log(sv, s, LV_INFO, "control request=%s from_pid=%d "
+		    "from_uid=%u", verbs[verb], si->si_pid, si->si_uid);
+		/* `init down` holds it down; restart and up let it go. */
+		s->held_down = verb == CTL_DOWN;
+		if (verb != CTL_UP)
+			svc_event(sv, s, verb == CTL_DOWN ? EV_STOP : EV_RESTART);
+		else {
+			s->want_down = 0;
+			/* Started by the loop once its dependencies are ready. */
+			if (s->state == SS_DONE)
+				s->state = SS_DOWN;
+		}
 	}
 	sv->ctl_last = v;
 	st_save(sv);

@@ -102,14 +102,6 @@ health_stop(struct sv *sv, struct service *s)
 		s->health = H_STARTING;
 }
 
-static void
-close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* Read what the probe wrote: the first line is kept, the rest dropped. */
 void
 health_read(struct service *s)
@@ -138,7 +130,7 @@ health_read(struct service *s)
 		s->probe_eol = nl != NULL || have + take == PROBE_MSG_MAX;
 	}
 	if (n == 0 || errno != EAGAIN)
-		close_fd(&s->probe_fd);
+		svc_close_fd(&s->probe_fd);
 }
 
 static void
@@ -225,9 +217,7 @@ run_probe(struct sv *sv, struct service *s)
 	setpgid(pid, pid);
 	s->probe_pid = pid;
 	s->probe_fd = p[0];
-	fd_ctl(p[0], F_SETOWN, sv->self);
-	fd_ctl(p[0], F_SETSIG, SIGIO);
-	fd_ctl(p[0], F_SETFL, O_NONBLOCK | O_ASYNC);
+	svc_watch(sv, p[0]);
 	s->t[T_PROBE_KILL] = s->probe_start + s->c->health_timeout;
 }
 
@@ -277,7 +267,7 @@ result_line(struct service *s, int ws)
 		fmt(m, size, "exit status %d", WEXITSTATUS(ws));
 	else
 		fmt(m, size, "killed by signal %d", WTERMSIG(ws));
-	close_fd(&s->probe_statusfd);
+	svc_close_fd(&s->probe_statusfd);
 }
 
 void
@@ -285,17 +275,17 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 {
 	long long now = now_ms();
 	pid_t pid = s->probe_pid;
-	int ok;
+	int ok, act = HACT_NONE;
 
 	s->probe_pid = 0;
 	s->t[T_PROBE_KILL] = 0;
 	/* Whatever it left behind in its group goes with it. */
 	kill(-pid, SIGKILL);
 	health_read(s);
-	close_fd(&s->probe_fd);
+	svc_close_fd(&s->probe_fd);
 	if (s->probe_killed == PK_ABANDONED || s->state != SS_UP ||
 	    s->health == H_NONE) {
-		close_fd(&s->probe_statusfd);
+		svc_close_fd(&s->probe_statusfd);
 		/* A new run that wanted a probe meanwhile gets it now. */
 		if (s->state == SS_UP && s->health != H_NONE &&
 		    s->t[T_PROBE] == 0)
@@ -317,23 +307,22 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 			sv_log(sv, s, LV_INFO, "ready pid=%d after_ms=%lld",
 			    s->pid, now - s->start_ms);
 		}
-		s->t[T_PROBE] = next_probe(s, now);
-		sv_saved(sv, s);
-		return;
+	} else {
+		sv_log(sv, s, LV_DEBUG, "health_failed duration_ms=%lld "
+		    "output=%s", s->probe_ms, s->probe_msg);
+		/* Failures during the start period do not count (Docker,
+		 * Kubernetes). */
+		if (!in_start(s, now) && ++s->fails >= s->c->health_retries &&
+		    s->health != H_UNHEALTHY) {
+			changed(sv, s, H_UNHEALTHY);
+			act = s->c->health_action;
+		}
 	}
-	sv_log(sv, s, LV_DEBUG, "health_failed duration_ms=%lld output=%s",
-	    s->probe_ms, s->probe_msg);
+	/* After the change: a healthy service is out of its start period. */
 	s->t[T_PROBE] = next_probe(s, now);
-	/* Failures during the start period do not count (Docker, Kubernetes). */
-	if (in_start(s, now) ||
-	    ++s->fails < s->c->health_retries || s->health == H_UNHEALTHY) {
-		sv_saved(sv, s);
-		return;
-	}
-	changed(sv, s, H_UNHEALTHY);
 	sv_saved(sv, s);
-	if (s->c->health_action == HACT_RESTART)
+	if (act == HACT_RESTART)
 		svc_event(sv, s, EV_UNHEALTHY);
-	else if (s->c->health_action == HACT_EXIT)
+	else if (act == HACT_EXIT)
 		sv_unhealthy_exit(sv, s);
 }

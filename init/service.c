@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,17 +96,16 @@ arm(struct service *s, int t, long long at)
 	s->t[t] = at;
 }
 
-/* O_ASYNC: readiness of FD arrives as SIGIO with si_code POLL_*. */
-static void
-watch(struct sv *sv, int fd)
+void
+svc_watch(struct sv *sv, int fd)
 {
 	fd_ctl(fd, F_SETOWN, sv->self);
 	fd_ctl(fd, F_SETSIG, SIGIO);
 	fd_ctl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
 }
 
-static void
-close_fd(int *fd)
+void
+svc_close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
@@ -115,7 +113,7 @@ close_fd(int *fd)
 }
 
 /* A start that could not even fork: a run that failed at once. */
-static void end_run(struct sv *, struct service *, int, int, int);
+static void end_run(struct sv *, struct service *, int);
 
 static void
 start(struct sv *sv, struct service *s)
@@ -138,20 +136,20 @@ start(struct sv *sv, struct service *s)
 		else {
 			io.ready = rp[1];
 			s->readyfd = rp[0];
-			watch(sv, s->readyfd);
+			svc_watch(sv, s->readyfd);
 		}
 	}
 	s->start_ms = now_ms();
 	s->start_wall = wall();
 	s->pid = spawn(s->c, s->c->argv, &s->cr, &sv->env, &io, &s->statusfd,
 	    &go);
-	close_fd(&rp[1]);
+	svc_close_fd(&rp[1]);
 	if (s->pid < 0) {
 		sv_log(sv, s, LV_ERROR, "spawn_failed error=%s",
 		    strerror(errno));
 		s->pid = 0;
-		close_fd(&s->readyfd);
-		end_run(sv, s, 1, -1, 0);
+		svc_close_fd(&s->readyfd);
+		end_run(sv, s, -1);
 		return;
 	}
 	/* Before the program can write: its output comes after this line. */
@@ -159,7 +157,7 @@ start(struct sv *sv, struct service *s)
 	    s->pid, s->c->command, s->restarts);
 	spawn_go(&go);
 	s->state = SS_STARTING;
-	watch(sv, s->statusfd);
+	svc_watch(sv, s->statusfd);
 	wd_forget(&sv->wdsvc[s->idx]);
 	sv_saved(sv, s);
 	svc_poll(sv, s);
@@ -176,7 +174,7 @@ ran(struct sv *sv, struct service *s)
 	sigbits held = s->held;
 	int sig;
 
-	close_fd(&s->statusfd);
+	svc_close_fd(&s->statusfd);
 	if (s->state == SS_STARTING)
 		s->state = SS_UP;
 	s->held = 0;
@@ -198,7 +196,7 @@ exec_failed(struct sv *sv, struct service *s)
 {
 	char msg[CONF_LINE_MAX + 128];
 
-	close_fd(&s->statusfd);
+	svc_close_fd(&s->statusfd);
 	fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
 	    s->c->argv[0], strerror(s->exec_err.err));
 	sv_log(sv, s, LV_ERROR, "exec_failed pid=%d error=%s", s->pid, msg);
@@ -229,35 +227,6 @@ stop_run(struct sv *sv, struct service *s, int why)
 }
 
 static void
-on_stop(struct sv *sv, struct service *s)
-{
-	s->want_down = 1;
-	stop_run(sv, s, WHY_REQUEST);
-}
-
-static void
-on_restart(struct sv *sv, struct service *s)
-{
-	stop_run(sv, s, WHY_RESTART);
-}
-
-static void
-on_breach(struct sv *sv, struct service *s)
-{
-	/* The caller put WHY_CPU or WHY_MEM in stopping_why. */
-	int why = s->stopping_why;
-
-	s->stopping_why = WHY_NONE;
-	stop_run(sv, s, why);
-}
-
-static void
-on_unhealthy(struct sv *sv, struct service *s)
-{
-	stop_run(sv, s, WHY_UNHEALTHY);
-}
-
-static void
 on_kill(struct sv *sv, struct service *s)
 {
 	arm(s, T_KILL, 0);
@@ -274,47 +243,46 @@ on_kill(struct sv *sv, struct service *s)
 static void
 take_terminal(struct sv *sv, struct service *s)
 {
-	if (sv->env.tty && tcgetpgrp(0) == s->pid)
-		tcsetpgrp(0, getpgrp());
+	if (sv->env.tty && tty_pgrp() == s->pid)
+		tty_set_pgrp(getpgrp());
 }
 
 /*
- * The run ended with raw wait status WS (or, if CODE >= 0, never ran and
- * counts as CODE).  Report it, then decide what follows.
+ * The run ended with raw wait status WS, or never ran (-1: it could not
+ * even fork, which counts as status 1).  Report it, then decide what
+ * follows.
  */
 static void
-end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
+end_run(struct sv *sv, struct service *s, int ws)
 {
-	long long runtime = now_ms() - s->start_ms, wait = 0;
+	long long now = now_ms(), runtime = now - s->start_ms, wait = 0;
 	struct run_end r;
 	const char *reason = "exit";
 	char b[16];
-	int sig = 0, raw, v, failed = 0;
+	int sig = 0, raw, v, failed = 0, reaped = ws >= 0;
 
 	if (reaped && WIFSIGNALED(ws)) {
 		sig = WTERMSIG(ws);
 		raw = 128 + sig;
 		reason = s->killed ? "stop_timeout" : "signal";
 	} else
-		raw = reaped ? WEXITSTATUS(ws) : code;
+		raw = reaped ? WEXITSTATUS(ws) : 1;
 	r.status = raw;
 	if (!reaped) {
 		reason = "spawn_failed";
 		failed = 1;
 	} else if (s->exec_err.stage != SPAWN_OK)
 		reason = "exec_failed";
-	else if (s->stopping_why == WHY_CPU || s->stopping_why == WHY_MEM) {
-		/* Like the kernel's OOM killer: a watchdog kill reads as SIGKILL. */
-		reason = s->stopping_why == WHY_CPU ? "watchdog_cpu" :
-		    "watchdog_mem";
-		r.status = 128 + SIGKILL;
+	else if (s->stopping_why >= WHY_CPU) {
+		/*
+		 * Like the kernel's OOM killer's, a watchdog kill reads as
+		 * SIGKILL; an unhealthy run keeps its status, or fails with 1.
+		 */
+		reason = why_names[s->stopping_why];
+		r.status = s->stopping_why != WHY_UNHEALTHY ? 128 + SIGKILL :
+		    raw != 0 ? raw : 1;
 		failed = 1;
-	} else if (s->stopping_why == WHY_UNHEALTHY) {
-		reason = "unhealthy";
-		r.status = raw != 0 ? raw : 1;
-		failed = 1;
-	} else if ((s->stopping_why == WHY_REQUEST ||
-	    s->stopping_why == WHY_RESTART) && !s->killed)
+	} else if (s->stopping_why != WHY_NONE && !s->killed)
 		reason = "stopped";
 	if (reaped) {
 		lp_flush(&sv->lp, s->idx);
@@ -328,8 +296,8 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 			    r.status, runtime, reason);
 		take_terminal(sv, s);
 	}
-	close_fd(&s->statusfd);
-	close_fd(&s->readyfd);
+	svc_close_fd(&s->statusfd);
+	svc_close_fd(&s->readyfd);
 	health_stop(sv, s);
 	arm(s, T_KILL, 0);
 	s->pid = 0;
@@ -354,13 +322,13 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 	r.want_down = s->want_down;
 	r.runtime = runtime;
 	r.recent = s->history == NULL ? 0 : restarts_recent(s->history,
-	    (unsigned long)s->c->max_restarts, s->restarts, now_ms(),
+	    (unsigned long)s->c->max_restarts, s->restarts, now,
 	    s->c->restart_window);
 	v = decide(s->c, &r, &wait, &s->delay);
 	s->stopping_why = WHY_NONE;
 	if (v == V_RESTART) {
 		s->state = SS_COOLDOWN;
-		arm(s, T_RESTART, now_ms() + wait);
+		arm(s, T_RESTART, now + wait);
 		sv_saved(sv, s);
 		sv_log(sv, s, LV_INFO, "restart_scheduled delay_ms=%lld "
 		    "restarts=%lu status=%d", wait, s->restarts + 1, r.status);
@@ -371,8 +339,11 @@ end_run(struct sv *sv, struct service *s, int code, int ws, int reaped)
 		    "status=%d", r.recent, s->c->restart_window, r.status);
 	else if (v == V_EXITED)
 		sv_log(sv, s, LV_DEBUG, "no_restart status=%d", r.status);
-	s->done_why = v == V_GIVE_UP ? DONE_GAVE_UP : v == V_SUCCESS ?
-	    DONE_SUCCESS : v == V_STOPPED ? DONE_STOPPED : DONE_EXITED;
+	/* The verdict is the reason. */
+	_Static_assert(DONE_EXITED == V_EXITED && DONE_SUCCESS == V_SUCCESS &&
+	    DONE_GAVE_UP == V_GIVE_UP && DONE_STOPPED == V_STOPPED,
+	    "DONE_* follow V_*");
+	s->done_why = v;
 	if (v == V_SUCCESS)
 		s->ready = 1;
 	s->state = SS_DONE;
@@ -386,7 +357,7 @@ on_exit_ev(struct sv *sv, struct service *s)
 	/* The exec status may not have been read yet: it is there by now. */
 	if (s->statusfd >= 0)
 		svc_poll(sv, s);
-	end_run(sv, s, 0, s->wstatus, 1);
+	end_run(sv, s, s->wstatus);
 }
 
 /*
@@ -402,24 +373,18 @@ on_jobstop(struct sv *sv, struct service *s)
 	s->jobstopped = 1;
 	sv_log(sv, s, LV_INFO, "child_stopped pid=%d signal=%s", s->pid,
 	    sig_name(sig, b, 16));
-	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+	if (sig_action(sig) != SIGA_JOB)
 		return;
 	if (sv->env.tty && !sv->pid1) {
-		tcsetpgrp(0, getpgrp());
+		tty_set_pgrp(getpgrp());
 		kill(sv->self, SIGSTOP);
-		if (tcgetpgrp(0) == getpgrp())
-			tcsetpgrp(0, s->pid);
+		if (tty_pgrp() == getpgrp())
+			tty_set_pgrp(s->pid);
 	}
 	kill(-s->pid, SIGCONT);
 	kill(s->pid, SIGCONT);
 	s->jobstopped = 0;
 	sv_log(sv, s, LV_INFO, "child_resumed pid=%d", s->pid);
-}
-
-static void
-on_start(struct sv *sv, struct service *s)
-{
-	start(sv, s);
 }
 
 static void
@@ -445,64 +410,99 @@ on_stop_idle(struct sv *sv, struct service *s)
 	sv_done(sv, s);
 }
 
-static void
-on_restart_idle(struct sv *sv, struct service *s)
-{
-	start(sv, s);
-}
+/* The actions, numbered for the table: a cell is a byte, not a pointer. */
+enum { A_NONE, A_START, A_RAN, A_EXECFAIL, A_EXIT, A_JOBSTOP, A_STOP_RUN,
+    A_KILL, A_RESTART_DUE, A_STOP_IDLE };
 
-typedef void (*action)(struct sv *, struct service *);
-
-static const action actions[SS_N][EV_N] = {
+static const unsigned char actions[SS_N][EV_N] = {
 	[SS_DOWN] = {
-		[EV_START] = on_start,
-		[EV_STOP] = on_stop_idle,
-		[EV_RESTART] = on_restart_idle,
+		[EV_START] = A_START,
+		[EV_STOP] = A_STOP_IDLE,
+		[EV_RESTART] = A_START,
 	},
 	[SS_STARTING] = {
-		[EV_RAN] = ran,
-		[EV_EXECFAIL] = exec_failed,
-		[EV_EXIT] = on_exit_ev,
-		[EV_JOBSTOP] = on_jobstop,
-		[EV_STOP] = on_stop,
-		[EV_RESTART] = on_restart,
-		[EV_BREACH] = on_breach,
-		[EV_T_KILL] = on_kill,
+		[EV_RAN] = A_RAN,
+		[EV_EXECFAIL] = A_EXECFAIL,
+		[EV_EXIT] = A_EXIT,
+		[EV_JOBSTOP] = A_JOBSTOP,
+		[EV_STOP] = A_STOP_RUN,
+		[EV_RESTART] = A_STOP_RUN,
+		[EV_BREACH_CPU] = A_STOP_RUN,
+		[EV_BREACH_MEM] = A_STOP_RUN,
+		[EV_T_KILL] = A_KILL,
 	},
 	[SS_UP] = {
-		[EV_EXIT] = on_exit_ev,
-		[EV_JOBSTOP] = on_jobstop,
-		[EV_STOP] = on_stop,
-		[EV_RESTART] = on_restart,
-		[EV_BREACH] = on_breach,
-		[EV_UNHEALTHY] = on_unhealthy,
+		[EV_EXIT] = A_EXIT,
+		[EV_JOBSTOP] = A_JOBSTOP,
+		[EV_STOP] = A_STOP_RUN,
+		[EV_RESTART] = A_STOP_RUN,
+		[EV_BREACH_CPU] = A_STOP_RUN,
+		[EV_BREACH_MEM] = A_STOP_RUN,
+		[EV_UNHEALTHY] = A_STOP_RUN,
 	},
 	[SS_STOPPING] = {
-		[EV_RAN] = ran,
-		[EV_EXECFAIL] = exec_failed,
-		[EV_EXIT] = on_exit_ev,
-		[EV_JOBSTOP] = on_jobstop,
-		[EV_STOP] = on_stop,
-		[EV_T_KILL] = on_kill,
+		[EV_RAN] = A_RAN,
+		[EV_EXECFAIL] = A_EXECFAIL,
+		[EV_EXIT] = A_EXIT,
+		[EV_JOBSTOP] = A_JOBSTOP,
+		[EV_STOP] = A_STOP_RUN,
+		[EV_T_KILL] = A_KILL,
 	},
 	[SS_COOLDOWN] = {
-		[EV_STOP] = on_stop_idle,
-		[EV_RESTART] = on_restart_idle,
-		[EV_T_RESTART] = on_restart_due,
+		[EV_STOP] = A_STOP_IDLE,
+		[EV_RESTART] = A_START,
+		[EV_T_RESTART] = A_RESTART_DUE,
 	},
 	[SS_DONE] = {
-		[EV_START] = on_restart_idle,
-		[EV_RESTART] = on_restart_idle,
+		[EV_START] = A_START,
+		[EV_RESTART] = A_START,
 	},
+};
+
+/* Why each event that stops a run (A_STOP_RUN) stops it. */
+static const unsigned char stop_whys[EV_N] = {
+	[EV_STOP] = WHY_REQUEST,
+	[EV_RESTART] = WHY_RESTART,
+	[EV_BREACH_CPU] = WHY_CPU,
+	[EV_BREACH_MEM] = WHY_MEM,
+	[EV_UNHEALTHY] = WHY_UNHEALTHY,
 };
 
 void
 svc_event(struct sv *sv, struct service *s, enum svevent ev)
 {
-	action a = actions[s->state][ev];
-
-	if (a != NULL)
-		a(sv, s);
+	switch (actions[s->state][ev]) {
+	case A_START:
+		start(sv, s);
+		break;
+	case A_RAN:
+		ran(sv, s);
+		break;
+	case A_EXECFAIL:
+		exec_failed(sv, s);
+		break;
+	case A_EXIT:
+		on_exit_ev(sv, s);
+		break;
+	case A_JOBSTOP:
+		on_jobstop(sv, s);
+		break;
+	case A_STOP_RUN:
+		/* Stop for good: no restart after this run, if one runs. */
+		if (ev == EV_STOP)
+			s->want_down = 1;
+		stop_run(sv, s, stop_whys[ev]);
+		break;
+	case A_KILL:
+		on_kill(sv, s);
+		break;
+	case A_RESTART_DUE:
+		on_restart_due(sv, s);
+		break;
+	case A_STOP_IDLE:
+		on_stop_idle(sv, s);
+		break;
+	}
 }
 
 void
@@ -514,10 +514,8 @@ svc_poll(struct sv *sv, struct service *s)
 
 	if (s->statusfd >= 0) {
 		r = spawn_poll(s->statusfd, &s->exec_err);
-		if (r == SPAWN_RAN)
-			svc_event(sv, s, EV_RAN);
-		else if (r == SPAWN_FAILED)
-			svc_event(sv, s, EV_EXECFAIL);
+		if (r != SPAWN_PENDING)
+			svc_event(sv, s, r == SPAWN_RAN ? EV_RAN : EV_EXECFAIL);
 	}
 	if (s->readyfd < 0)
 		return;
@@ -525,12 +523,12 @@ svc_poll(struct sv *sv, struct service *s)
 	if (n > 0 && memchr(buf, '\n', (size_t)n) != NULL && !s->ready &&
 	    s->state == SS_UP) {
 		s->ready = 1;
-		close_fd(&s->readyfd);
+		svc_close_fd(&s->readyfd);
 		sv_log(sv, s, LV_INFO, "ready pid=%d after_ms=%lld", s->pid,
 		    now_ms() - s->start_ms);
 		sv_saved(sv, s);
 	} else if (n == 0) {
-		close_fd(&s->readyfd);
+		svc_close_fd(&s->readyfd);
 		sv_log(sv, s, LV_WARN, "ready_fd_closed pid=%d fd=%d", s->pid,
 		    s->c->ready_fd);
 	}
@@ -555,7 +553,7 @@ svc_init(struct sv *sv, struct service *s, int idx)
 	char msg[256];
 	const char *why;
 
-	memset(s, 0, sizeof(*s));
+	/* S is in init's static struct sv: zero already. */
 	s->idx = idx;
 	s->c = &sv->cs->svc[idx];
 	s->statusfd = s->readyfd = s->probe_fd = s->probe_statusfd = -1;

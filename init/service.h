@@ -16,7 +16,7 @@ struct run_end {
 	unsigned long	 recent;	/* restarts within RESTART_WINDOW */
 };
 
-/* What decide() chose. */
+/* What decide() chose; the DONE_* reasons (supervise.h) follow its order. */
 enum { V_RESTART, V_EXITED, V_SUCCESS, V_GIVE_UP, V_STOPPED };
 
 /*

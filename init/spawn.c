@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -108,11 +108,9 @@ exec_path(char *const *argv)
 		end = strchrnul(dirs, ':');
 		dlen = (size_t)(end - dirs);
 		if (dlen + flen + 2 <= sizeof(path)) {
-			if (dlen == 0)
-				fmt(path, sizeof(path), "%s", argv[0]);
-			else
-				fmt(path, sizeof(path), "%.*s/%s", (int)dlen,
-				    dirs, argv[0]);
+			/* An empty entry is the current directory. */
+			fmt(path, sizeof(path), "%.*s%s%s", (int)dlen, dirs,
+			    dlen == 0 ? "" : "/", argv[0]);
 			execve(path, argv, environ);
 			/* Like execvp: a found but unusable file wins. */
 			if (errno != ENOENT && errno != ENOTDIR)
@@ -153,7 +151,7 @@ same_groups(const struct creds *cr)
 static int
 drop(const struct creds *cr)
 {
-	uid_t r, e, s;
+	uid_t r, e, s, me;
 	gid_t rg, eg, sg;
 
 	if (!cr->set)
@@ -162,8 +160,8 @@ drop(const struct creds *cr)
 	 * Only root can set groups: a non-root init running the child as
 	 * its own user hands on its own groups, unless GROUPS asks for others.
 	 */
-	if (!same_groups(cr) && (geteuid() == 0 || cr->groups_set ||
-	    cr->uid != geteuid()) &&
+	me = geteuid();
+	if (!same_groups(cr) && (me == 0 || cr->groups_set || cr->uid != me) &&
 	    syscall(SYS_setgroups, (long)cr->ngroups, cr->groups) < 0)
 		return SPAWN_SETGROUPS;
 	if ((getresgid(&rg, &eg, &sg) < 0 || rg != cr->gid || eg != cr->gid ||
@@ -175,13 +173,17 @@ drop(const struct creds *cr)
 	return SPAWN_OK;
 }
 
-/* A descriptor FD for the child at number TO, inheritable. */
+/*
+ * A descriptor FD for the child at number TO, inheritable.  dup3 as the
+ * system call: musl's dup2() retries the EBUSY that only a thread racing
+ * it can cause.
+ */
 static int
 give(int fd, int to)
 {
 	if (fd == to)
 		return fd_ctl(fd, F_SETFD, 0);
-	return dup2(fd, to) < 0 ? -1 : 0;
+	return syscall(SYS_dup3, fd, to, 0) < 0 ? -1 : 0;
 }
 
 static void __attribute__((noreturn))
@@ -212,12 +214,12 @@ child(const struct conf *c, char *const *argv, const struct creds *cr,
 		 * but only if init's group has the terminal: after ^Z and bg,
 		 * the shell has it and must keep it.
 		 */
-		fg = tcgetpgrp(0);
+		fg = tty_pgrp();
 		ours = getpgrp();
 		if (setpgid(0, 0) < 0)
 			se.stage = SPAWN_GROUP;
 		else if (fg == ours)
-			tcsetpgrp(0, getpid());
+			tty_set_pgrp(getpid());
 	} else if (c->process_group == GROUP_PGRP ? setpgid(0, 0) < 0 :
 	    setsid() < 0)
 		se.stage = SPAWN_GROUP;
@@ -255,10 +257,11 @@ spawn(const struct conf *c, char *const *argv, const struct creds *cr,
 	/*
 	 * One socket pair both ways: PID 1 says "go", the child answers with
 	 * its error, or with EOF when exec closes its end.  (Two fds, not
-	 * the four of two pipes: it works with few fds left.)
+	 * the four of two pipes: it works with few fds left.)  The system
+	 * call: musl's socketpair() also works around kernels before 2.6.27.
 	 */
 	*statusfd = *go = -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+	if (syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		return -1;
 	pid = fork_one();
 	if (pid < 0) {
@@ -338,4 +341,22 @@ spawn_what(const struct spawn_err *se)
 		return "cannot execute";
 	}
 	return "";
+}
+
+pid_t
+tty_pgrp(void)
+{
+	int pgrp;
+
+	if (syscall(SYS_ioctl, 0, TIOCGPGRP, &pgrp) < 0)
+		return -1;
+	return pgrp;
+}
+
+void
+tty_set_pgrp(pid_t pgrp)
+{
+	int p = pgrp;
+
+	syscall(SYS_ioctl, 0, TIOCSPGRP, &p);
 }

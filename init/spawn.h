@@ -53,4 +53,12 @@ int	spawn_status(const struct spawn_err *);
 /* Words for E's stage ("cannot execute", ...). */
 const char *spawn_what(const struct spawn_err *);
 
+/*
+ * tcgetpgrp(0) and tcsetpgrp(0, PGRP) as the system calls: musl's go
+ * through its variadic ioctl().  The foreground group of the terminal on
+ * fd 0, or -1 if it is not init's terminal.
+ */
+pid_t	tty_pgrp(void);
+void	tty_set_pgrp(pid_t);
+
 #endif

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,10 +65,28 @@ own_pids(const struct sv *sv, pid_t *pids)
 	return n;
 }
 
+/* Without /proc: signal what can still be reached. */
+static void
+leftovers_blind(struct sv *sv, int sig)
+{
+	int i;
+
+	if (sv->pid1) {
+		/* The log writer is finished first in this mode. */
+		kill(-1, sig);
+		return;
+	}
+	for (i = 0; i < sv->n; i++)
+		if (sv->svc[i].pid > 0 || sv->svc[i].ran)
+			kill(-(sv->svc[i].pid > 0 ? sv->svc[i].pid :
+			    sv->svc[i].last_pgid), sig);
+}
+
 /*
  * Send SIG (0: just count) to the processes below init that are not
  * init's own; with GROUPS, only those outside every running service's
- * process group.  How many, or -1 if /proc cannot tell.
+ * process group.  How many, or -1 if /proc cannot tell.  Without /proc,
+ * SIG goes where leftovers_blind() sends it, and the count is 0.
  */
 static int
 leftovers(struct sv *sv, int sig, int groups)
@@ -76,6 +94,10 @@ leftovers(struct sv *sv, int sig, int groups)
 	pid_t skip[SERVICES_MAX + 1];
 	int nskip, n, i, k, hit = 0;
 
+	if (sv->noproc) {
+		leftovers_blind(sv, sig);
+		return 0;
+	}
 	nskip = own_pids(sv, skip);
 	if (!groups && sig == 0) {
 		n = proc_children(sv->self, skip, nskip);
@@ -106,23 +128,6 @@ leftovers(struct sv *sv, int sig, int groups)
 	return hit;
 }
 
-/* Without /proc: signal what can still be reached. */
-static void
-leftovers_blind(struct sv *sv, int sig)
-{
-	int i;
-
-	if (sv->pid1) {
-		/* The log writer is finished first in this mode. */
-		kill(-1, sig);
-		return;
-	}
-	for (i = 0; i < sv->n; i++)
-		if (sv->svc[i].pid > 0 || sv->svc[i].ran)
-			kill(-(sv->svc[i].pid > 0 ? sv->svc[i].pid :
-			    sv->svc[i].last_pgid), sig);
-}
-
 /* The signal leftovers get: the one service's STOP_SIGNAL, or TERM. */
 static int
 drain_signal(const struct sv *sv)
@@ -142,10 +147,7 @@ enter_stop(struct sv *sv)
 	sv->t[TS_DELAY] = 0;
 	sv->stop_start = now;
 	sv->budget_end = now + conf_budget(sv->cs);
-	if (sv->noproc)
-		leftovers_blind(sv, drain_signal(sv));
-	else
-		leftovers(sv, drain_signal(sv), 1);
+	leftovers(sv, drain_signal(sv), 1);
 	sv->t[TS_DRAIN] = sv->budget_end;
 	st_save(sv);
 }
@@ -155,12 +157,12 @@ static void
 request_stop(struct sv *sv, int sig)
 {
 	char b[16];
+	const char *name = sig_name(sig, b, 16);
 	int i;
 
 	if (sv->phase == PH_DELAY) {
 		/* A second request skips the rest of STOP_DELAY. */
-		sv_log(sv, NULL, LV_INFO, "stop_delay_skipped signal=%s",
-		    sig_name(sig, b, 16));
+		sv_log(sv, NULL, LV_INFO, "stop_delay_skipped signal=%s", name);
 		enter_stop(sv);
 		return;
 	}
@@ -171,7 +173,7 @@ request_stop(struct sv *sv, int sig)
 	for (i = 0; i < sv->n; i++)
 		sv->svc[i].want_down = 1;
 	sv_log(sv, NULL, LV_INFO, "stopping signal=%s delay_ms=%lld "
-	    "timeout_ms=%lld", sig_name(sig, b, 16), sv->top->stop_delay,
+	    "timeout_ms=%lld", name, sv->top->stop_delay,
 	    conf_budget(sv->cs));
 	if (sv->top->stop_delay > 0) {
 		sv->phase = PH_DELAY;
@@ -230,6 +232,7 @@ forward(struct sv *sv, int sig)
 {
 	struct service *s;
 	char b[16], b2[16];
+	const char *name = sig_name(sig, b, 16);
 	int i, to;
 
 	for (i = 0; i < sv->n; i++) {
@@ -239,7 +242,7 @@ forward(struct sv *sv, int sig)
 		to = s->c->sigmap[sig];
 		if (to == 0) {
 			sv_log(sv, s, LV_DEBUG, "signal_dropped signal=%s",
-			    sig_name(sig, b, 16));
+			    name);
 			continue;
 		}
 		svc_signal(sv, s, to);
@@ -247,12 +250,11 @@ forward(struct sv *sv, int sig)
 			s->jobstopped = 0;
 		if (to != sig)
 			sv_log(sv, s, LV_INFO, "signal_forwarded signal=%s "
-			    "received=%s pgid=%d", sig_name(to, b2, 16),
-			    sig_name(sig, b, 16), s->pid);
+			    "received=%s pgid=%d", sig_name(to, b2, 16), name,
+			    s->pid);
 		else
 			sv_log(sv, s, sig == SIGWINCH ? LV_DEBUG : LV_INFO,
-			    "signal_forwarded signal=%s pgid=%d",
-			    sig_name(sig, b, 16), s->pid);
+			    "signal_forwarded signal=%s pgid=%d", name, s->pid);
 	}
 }
 
@@ -283,16 +285,16 @@ job_stop(struct sv *sv, int sig)
 static void
 on_signal(struct sv *sv, const siginfo_t *si)
 {
-	int sig = si->si_signo, act = sig_action(sig);
+	int sig = si->si_signo, act = sig_action(sig), code = si->si_code;
+	/* Sent by a process (kill, sigqueue, tgkill), not by the kernel. */
+	int sent = code == SI_USER || code == SI_QUEUE || code == SI_TKILL;
 	char b[16];
 
 	/* From ourselves (SIGPIPE of a write to a closed pipe): not news. */
-	if ((si->si_code == SI_USER || si->si_code == SI_TKILL) &&
-	    si->si_pid == sv->self)
+	if ((code == SI_USER || code == SI_TKILL) && si->si_pid == sv->self)
 		return;
 	/* The kernel saying a descriptor is ready (F_SETSIG, O_ASYNC). */
-	if (sig == SIGIO && si->si_code != SI_USER && si->si_code != SI_QUEUE &&
-	    si->si_code != SI_TKILL) {
+	if (sig == SIGIO && !sent) {
 		sv->io_pending = 1;
 		return;
 	}
@@ -307,14 +309,12 @@ on_signal(struct sv *sv, const siginfo_t *si)
 		break;
 	case SIGA_FAULT:
 		/* Sent by someone: a number to pass on, like any other. */
-		if (si->si_code != SI_USER && si->si_code != SI_QUEUE &&
-		    si->si_code != SI_TKILL) {
+		if (!sent) {
 			sv_log(sv, NULL, LV_DEBUG, "signal_ignored signal=%s "
-			    "code=%d", sig_name(sig, b, 16), si->si_code);
+			    "code=%d", sig_name(sig, b, 16), code);
 			break;
 		}
-		forward(sv, sig);
-		break;
+		/* FALLTHROUGH */
 	case SIGA_FORWARD:
 	case SIGA_CONT:
 		forward(sv, sig);
@@ -473,8 +473,7 @@ tick(struct sv *sv, long long now)
 		    mem ? v[i].mem_mb : v[i].cpu_pct,
 		    mem ? s->c->max_mem_mb : s->c->max_cpu_pct,
 		    mem ? "MB" : "%", v[i].top);
-		s->stopping_why = mem ? WHY_MEM : WHY_CPU;
-		svc_event(sv, s, EV_BREACH);
+		svc_event(sv, s, mem ? EV_BREACH_MEM : EV_BREACH_CPU);
 	}
 }
 
@@ -520,9 +519,7 @@ deadlines(struct sv *sv)
 		/* Whatever is left gets SIGKILL, again until nothing is. */
 		sv->t[TS_DRAIN] = now + REKILL_MS;
 		/* While stopping, services time out by themselves. */
-		if (sv->noproc)
-			leftovers_blind(sv, SIGKILL);
-		else if (leftovers(sv, SIGKILL, sv->phase == PH_STOP) > 0 &&
+		if (leftovers(sv, SIGKILL, sv->phase == PH_STOP) > 0 &&
 		    sv->kill_rounds++ == 0)
 			sv_log(sv, NULL, LV_WARN, "stop_escalated "
 			    "target=leftovers signal=KILL after_ms=%lld",
@@ -570,10 +567,7 @@ enter_drain(struct sv *sv)
 		sv->stop_start = now;
 		sv->budget_end = now + (sv->n == 1 ? sv->svc[0].c->stop_timeout :
 		    conf_budget(sv->cs));
-		if (sv->noproc)
-			leftovers_blind(sv, sig);
-		else
-			leftovers(sv, sig, 0);
+		leftovers(sv, sig, 0);
 		sv->t[TS_DRAIN] = sv->budget_end;
 	}
 	sv_log(sv, NULL, LV_DEBUG, "draining signal=%s timeout_ms=%lld",
@@ -722,15 +716,16 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 	/*
 	 * Several services: only one group can have the terminal, and ^C would
 	 * reach it alone, out of the stop order.  They run as without one.
+	 * (tty_pgrp() fails on what is not init's terminal: no isatty.)
 	 */
-	sv->env.tty = !cs->multi && isatty(0) && tcgetpgrp(0) == getpgrp();
+	sv->env.tty = !cs->multi && tty_pgrp() == getpgrp();
 	/*
 	 * PID 1 with a terminal but in a group it cannot see (unshare): lead
 	 * a group of its own in the foreground, as a container's init does,
 	 * so that between runs ^C reaches it.
 	 */
 	if (sv->env.tty && sv->pid1 && getpgrp() != 1 && setpgid(0, 0) == 0)
-		tcsetpgrp(0, 1);
+		tty_set_pgrp(1);
 	sv->noproc = access("/proc/self/stat", R_OK) < 0;
 	/* Clients tell this supervisor from a reused or foreign PID by it. */
 	if (proc_stat(sv->self, &ps) == 0)
@@ -754,9 +749,10 @@ setup(struct sv *sv, const struct confset *cs, sigbits orig)
 			cg_open(&sv->cg);
 		sv->t[TS_TICK] = now_ms() + sv->top->check_interval;
 	}
+	/* The system call: musl's prctl() is a variadic wrapper of it. */
 	if (sv->top->pdeathsig > 0)
-		prctl(PR_SET_PDEATHSIG, sv->top->pdeathsig);
-	if (!sv->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		syscall(SYS_prctl, PR_SET_PDEATHSIG, (long)sv->top->pdeathsig);
+	if (!sv->pid1 && syscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1L) < 0)
 		sv_log(sv, NULL, LV_WARN, "subreaper_failed error=%s",
 		    strerror(errno));
 	if (sv->lp.logging)
@@ -821,7 +817,11 @@ sv_run(const struct confset *cs, sigbits orig)
 			wait = 0;
 		if (sv.io_pending)
 			wait = 0;
-		memset(&si, 0, sizeof(si));
+		/*
+		 * The kernel fills in SI when a signal comes (since Linux 4.20
+		 * all of it; before, what the kind of signal defines, which is
+		 * all that on_signal() reads).
+		 */
 		if (sig_wait(~0ULL, &si, wait) > 0)
 			on_signal(&sv, &si);
 		none_left = reap(&sv);

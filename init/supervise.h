@@ -38,7 +38,8 @@ enum svevent {
 	EV_JOBSTOP,	/* its main process was stopped by job control */
 	EV_STOP,	/* stop for good (shutdown, `init down`) */
 	EV_RESTART,	/* `init restart` */
-	EV_BREACH,	/* the watchdog judged it over a limit */
+	EV_BREACH_CPU,	/* the watchdog judged it over MAX_CPU_PCT */
+	EV_BREACH_MEM,	/* or over MAX_MEM_MB */
 	EV_UNHEALTHY,	/* its health check failed, HEALTH_ACTION=restart */
 	EV_T_KILL,	/* the stop timeout ran out */
 	EV_T_RESTART,	/* the restart delay ran out */
@@ -48,11 +49,14 @@ enum svevent {
 /* Per-service deadlines (ms, monotonic; 0 = none). */
 enum { T_KILL, T_RESTART, T_PROBE, T_PROBE_KILL, T_SVC_N };
 
-/* Why a run is being stopped: it decides the reason and the status. */
+/*
+ * Why a run is being stopped: it decides the reason and the status.  From
+ * WHY_CPU on, the stop makes the run a failure.
+ */
 enum { WHY_NONE, WHY_REQUEST, WHY_RESTART, WHY_CPU, WHY_MEM, WHY_UNHEALTHY };
 
-/* Why a service is done. */
-enum { DONE_NO, DONE_EXITED, DONE_GAVE_UP, DONE_STOPPED, DONE_SUCCESS };
+/* Why a service is done: in the order of decide()'s V_* (service.h). */
+enum { DONE_NO, DONE_EXITED, DONE_SUCCESS, DONE_GAVE_UP, DONE_STOPPED };
 
 /* Health of a service with a check. */
 enum { H_NONE, H_STARTING, H_HEALTHY, H_UNHEALTHY };
@@ -163,6 +167,10 @@ int	svc_deps_ready(const struct sv *, const struct service *);
 const char *svc_state_name(const struct service *);
 /* service.c: send SIG to S's group (or S alone), honouring held signals. */
 void	svc_signal(struct sv *, struct service *, int);
+/* service.c: O_ASYNC: readiness of FD arrives as SIGIO with si_code POLL_*. */
+void	svc_watch(struct sv *, int);
+/* service.c: close *FD if open, and mark it closed (-1). */
+void	svc_close_fd(int *);
 
 /* health.c: the probe timers of S fired, or its probe was reaped. */
 void	health_timer(struct sv *, struct service *, int);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -612,7 +613,7 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	const char *name = cs->top->name;
 	char done[16], state[16];
 	struct stat st;
-	union sigval v;
+	siginfo_t si;
 	struct sup sup;
 	long long deadline;
 	int k, code;
@@ -633,8 +634,14 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	}
 	if ((k = running_index(&sup, verb, svc)) < 0)
 		return 2;
-	v.sival_int = CTL_VALUE(getpid(), code, k);
-	if (sigqueue(sup.pid, CTL_SIGNAL, v) < 0) {
+	/* sigqueue(3) as the system call: signals are blocked already. */
+	memset(&si, 0, sizeof(si));
+	si.si_signo = CTL_SIGNAL;
+	si.si_code = SI_QUEUE;
+	si.si_value.sival_int = CTL_VALUE(getpid(), code, k);
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	if (syscall(SYS_rt_sigqueueinfo, sup.pid, CTL_SIGNAL, &si) < 0) {
 		if (errno == EPERM && fd_stat(sup.dirfd, &st) == 0)
 			warnx("%s: not permitted: only root or the supervisor's "
 			    "own user (UID %u) may control %s", verb,
@@ -650,7 +657,7 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 		if (st_read(sup.dirfd, name, PF_STATE, statetext,
 		    sizeof(statetext)) == 0) {
 			get(-1, "ctl_done", done, sizeof(done));
-			if (num(done) == (long long)(unsigned)v.sival_int)
+			if (num(done) == (long long)(unsigned)si.si_value.sival_int)
 				break;
 		}
 		if (now_ms() >= deadline) {

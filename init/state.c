@@ -55,23 +55,17 @@ st_dir(const char *dir, int create, const char **why)
 	return fd;
 }
 
-/* Refuse FD unless it is a regular file of ours. */
+/* Refuse ST unless it is a regular file of ours (a symlink: ELOOP). */
 static int
-ours(int fd)
+mine(const struct stat *st)
 {
-	struct stat st;
-
-	if (fd_stat(fd, &st) < 0)
-		return -1;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (st.st_uid != geteuid()) {
+	if (!S_ISREG(st->st_mode))
+		errno = S_ISLNK(st->st_mode) ? ELOOP : EINVAL;
+	else if (st->st_uid != geteuid())
 		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	else
+		return 0;
+	return -1;
 }
 
 /* Refuse what is at DIRFD/PATH unless it is absent or our regular file. */
@@ -82,19 +76,7 @@ check(int dirfd, const char *path)
 
 	if (lstat_at(dirfd, path, &st) < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (S_ISLNK(st.st_mode)) {
-		errno = ELOOP;
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (st.st_uid != geteuid()) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	return mine(&st);
 }
 
 static const char *
@@ -206,19 +188,30 @@ same_exe(pid_t pid)
 	return n == m && memcmp(mine, theirs, (size_t)n) == 0;
 }
 
+/* The PID in DIRFD/NAME's PID file; 0 if none or not a PID. */
+static pid_t
+pid_file(int dirfd, const char *name)
+{
+	char buf[4096];
+	long long pid;
+
+	if (st_read(dirfd, name, PF_SUPERVISOR, buf, sizeof(buf)) < 0)
+		return 0;
+	buf[strcspn(buf, "\n")] = '\0';
+	return num_parse(buf, 1, INT_MAX, &pid) == NULL ? (pid_t)pid : 0;
+}
+
 pid_t
 st_owner(int dirfd, const char *name, pid_t *stale)
 {
 	char buf[4096], v[32];
-	long long pid, start = 0;
+	long long start = 0;
+	pid_t pid;
 	int held;
 
 	*stale = 0;
 	held = locked(dirfd, name);
-	if (st_read(dirfd, name, PF_SUPERVISOR, buf, sizeof(buf)) < 0)
-		return 0;
-	buf[strcspn(buf, "\n")] = '\0';
-	if (num_parse(buf, 1, INT_MAX, &pid) != NULL)
+	if ((pid = pid_file(dirfd, name)) == 0)
 		return 0;
 	if (st_read(dirfd, name, PF_STATE, buf, sizeof(buf)) == 0 &&
 	    st_field(buf, "supervisor_start_ticks", v, sizeof(v)) != NULL)
@@ -229,20 +222,20 @@ st_owner(int dirfd, const char *name, pid_t *stale)
 	 * seen from the host).  Its number means nothing in ours.
 	 */
 	if (held == 1 && start != 0 && proc_alive(getpid(), 0) &&
-	    !proc_alive((pid_t)pid, (unsigned long long)start))
+	    !proc_alive(pid, (unsigned long long)start))
 		return -1;
 	if (held == 1)
-		return (pid_t)pid;
+		return pid;
 	/* Nobody holds the lock: whatever the number names, it is stale. */
 	if (held == 0) {
-		*stale = (pid_t)pid;
+		*stale = pid;
 		return 0;
 	}
 	/* No lock file (removed by hand): judge by the process itself. */
-	if (pid != getpid() && proc_alive((pid_t)pid,
-	    (unsigned long long)start) && (start != 0 || same_exe((pid_t)pid)))
-		return (pid_t)pid;
-	*stale = (pid_t)pid;
+	if (pid != getpid() && proc_alive(pid,
+	    (unsigned long long)start) && (start != 0 || same_exe(pid)))
+		return pid;
+	*stale = pid;
 	return 0;
 }
 
@@ -251,7 +244,7 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
     const char **why, pid_t *owner)
 {
 	char p[NAME_MAX_LEN + 32], num[32];
-	long long stale_pid;
+	struct stat st;
 	pid_t stale;
 	int e;
 
@@ -264,7 +257,7 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 		return 0;
 	f->lockfd = openat(f->dirfd, path(p, sizeof(p), name, PF_LOCK),
 	    O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
-	if (f->lockfd < 0 || ours(f->lockfd) < 0) {
+	if (f->lockfd < 0 || fd_stat(f->lockfd, &st) < 0 || mine(&st) < 0) {
 		*why = errno == ELOOP ? "the lock file is a symlink" :
 		    "cannot use the lock file";
 		goto lost;
@@ -281,13 +274,9 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 		goto lost;
 	}
 	/* We hold the lock: a PID file still there was left behind. */
-	f->stale = 0;
-	if (st_read(f->dirfd, name, PF_SUPERVISOR, num, sizeof(num)) == 0) {
-		num[strcspn(num, "\n")] = '\0';
-		if (num_parse(num, 1, INT_MAX, &stale_pid) == NULL &&
-		    stale_pid != getpid())
-			f->stale = (pid_t)stale_pid;
-	}
+	f->stale = pid_file(f->dirfd, name);
+	if (f->stale == getpid())
+		f->stale = 0;
 	/* An old run's state would pair its start time with our PID. */
 	st_unlink(f, PF_STATE);
 	fmt(num, sizeof(num), "%d\n", (int)getpid());

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -173,7 +174,10 @@ locked(int dirfd, const char *name)
 	return r;
 }
 
-/* Whether PID runs the same executable as we do. */
+/*
+ * Whether PID runs the same executable as we do.  readlink(2) as the
+ * system call: musl's adds only a case for a size of 0.
+ */
 static int
 same_exe(pid_t pid)
 {
@@ -181,8 +185,9 @@ same_exe(pid_t pid)
 	ssize_t n, m;
 
 	fmt(a, sizeof(a), "/proc/%d/exe", (int)pid);
-	n = readlink(a, theirs, sizeof(theirs) - 1);
-	m = readlink("/proc/self/exe", mine, sizeof(mine) - 1);
+	n = syscall(SYS_readlinkat, AT_FDCWD, a, theirs, sizeof(theirs) - 1);
+	m = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", mine,
+	    sizeof(mine) - 1);
 	if (n <= 0 || m <= 0)
 		return 0;
 	return n == m && memcmp(mine, theirs, (size_t)n) == 0;

@@ -206,20 +206,23 @@ measure(const struct sup *sup, struct found *f, int n)
 	}
 }
 
+/* S seconds as "-" (S < 0), or up to three units from the largest. */
 static const char *
 dur(long long s, char *buf, size_t size)
 {
+	static const int secs[] = { 86400, 3600, 60, 1 };
+	size_t len = 0;
+	int i = 0, k;
+
 	if (s < 0)
-		fmt(buf, size, "-");
-	else if (s >= 86400)
-		fmt(buf, size, "%lldd%lldh%lldm", s / 86400, s % 86400 / 3600,
-		    s % 3600 / 60);
-	else if (s >= 3600)
-		fmt(buf, size, "%lldh%lldm%llds", s / 3600, s % 3600 / 60, s % 60);
-	else if (s >= 60)
-		fmt(buf, size, "%lldm%llds", s / 60, s % 60);
-	else
-		fmt(buf, size, "%llds", s);
+		return "-";
+	while (i < 3 && s < secs[i])
+		i++;
+	for (k = i; k < i + 3 && k < 4; k++) {
+		len += fmt(buf + len, size - len, "%lld%c", s / secs[k],
+		    "dhms"[k]);
+		s %= secs[k];
+	}
 	return buf;
 }
 

@@ -422,6 +422,7 @@ json_service(const struct found *f, int name)
 	say(",\"age_s\":%lld}", since(f->hat));
 }
 
+/* The service of CS named NAME, or NULL. */
 static const struct conf *
 conf_named(const struct confset *cs, const char *name)
 {
@@ -431,6 +432,18 @@ conf_named(const struct confset *cs, const char *name)
 		if (strcmp(cs->svc[i].name, name) == 0)
 			return &cs->svc[i];
 	return NULL;
+}
+
+/* The service of CS named NAME, or NULL after saying so. */
+const struct conf *
+st_service(const struct confset *cs, const char *verb, const char *name)
+{
+	const struct conf *c = conf_named(cs, name);
+
+	if (c == NULL)
+		warnx("%s: no service named \"%s\" in the configuration", verb,
+		    name);
+	return c;
 }
 
 /* Whether service F is up as `status` counts it: running and ready. */
@@ -465,11 +478,8 @@ st_status(const struct confset *cs, const char *only, int json)
 			say("{\"state\":\"unknown\"}\n");
 		return LSB_UNKNOWN;
 	}
-	if (only != NULL && conf_named(cs, only) == NULL) {
-		warnx("status: no service named \"%s\" in the configuration",
-		    only);
+	if (only != NULL && st_service(cs, "status", only) == NULL)
 		return LSB_UNKNOWN;
-	}
 	if (sup.pid == 0) {
 		if (sup.stale != 0 && !json)
 			warnx("stale PID file: PID %d is gone", (int)sup.stale);
@@ -624,11 +634,8 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	for (code = CTL_RESTART; code <= CTL_UP; code++)
 		if (strcmp(verb, verbs[code]) == 0)
 			break;
-	if (conf_named(cs, svc) == NULL) {
-		warnx("%s: no service named \"%s\" in the configuration", verb,
-		    svc);
+	if (st_service(cs, verb, svc) == NULL)
 		return 2;
-	}
 	if (find(cs, &sup) < 0)
 		return 4;
 	if (sup.pid == 0) {

@@ -12,6 +12,7 @@
 
 #include "bounds.h"
 #include "logfile.h"
+#include "status.h"
 #include "tail.h"
 #include "util.h"
 
@@ -84,17 +85,11 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 	long long offset = clock_offset();
 	const struct conf *c = &cs->svc[0];
 	struct stat st;
-	int dirfd, fd, i;
+	int dirfd, fd;
 
 	if (svc != NULL) {
-		for (i = 0; i < cs->n && strcmp(cs->svc[i].name, svc) != 0; i++)
-			;
-		if (i == cs->n) {
-			warnx("tail: no service named \"%s\" in the configuration",
-			    svc);
+		if ((c = st_service(cs, "tail", svc)) == NULL)
 			return 2;
-		}
-		c = &cs->svc[i];
 	} else if (cs->multi) {
 		warnx("tail: there are %d services: name the one to show", cs->n);
 		return 2;

@@ -47,7 +47,7 @@ struct sup {
 
 /* A key of the state file, and the member of struct TYPE it fills. */
 struct slot {
-	const char	*key;
+	char		 key[17];
 	unsigned short	 off, size;
 };
 #define SLOT(type, key, m) \
@@ -64,13 +64,13 @@ static const struct slot found_slots[] = {
 	SLOT(found, "critical", critical), SLOT(found, "health", health),
 	SLOT(found, "health_ok", hok), SLOT(found, "health_at", hat),
 	SLOT(found, "health_ms", hms), SLOT(found, "health_output", hout),
-	{ NULL, 0, 0 }
+	{ "", 0, 0 }
 };
 
 static const struct slot sup_slots[] = {
 	SLOT(sup, "state", state), SLOT(sup, "supervisor_start", start),
 	SLOT(sup, "config", config), SLOT(sup, "log_writer_pid", writer),
-	SLOT(sup, "services", services), { NULL, 0, 0 }
+	SLOT(sup, "services", services), { "", 0, 0 }
 };
 
 /* The state file, as the last read left it. */
@@ -94,7 +94,7 @@ get(int i, const char *key, char *buf, size_t size)
 static void
 get_slots(int i, const struct slot *t, void *base)
 {
-	for (; t->key != NULL; t++)
+	for (; t->key[0] != '\0'; t++)
 		get(i, t->key, (char *)base + t->off, t->size);
 }
 
@@ -293,6 +293,7 @@ print_table(const struct confset *cs, const struct sup *sup,
 {
 	char b1[32], b3[96], lim[48];
 	const struct conf *c;
+	size_t len;
 	int i;
 
 	say("supervisor:  %s, pid %d, up %s, %s\n", cs->top->name, (int)sup->pid,
@@ -302,20 +303,19 @@ print_table(const struct confset *cs, const struct sup *sup,
 	    "LAST EXIT", "CPU%", "RSS MB", "HEALTH", "LIMITS");
 	for (i = 0; i < n; i++) {
 		c = f[i].c;
-		lim[0] = '\0';
+		len = 0;
 		if (c != NULL && c->max_cpu_pct > 0)
-			fmt(lim, sizeof(lim), "cpu %lld%% ", c->max_cpu_pct);
+			len = fmt(lim, sizeof(lim), "cpu %lld%% ", c->max_cpu_pct);
 		if (c != NULL && c->max_mem_mb > 0)
-			fmt(lim + strlen(lim), sizeof(lim) - strlen(lim),
-			    "mem %lldMB", c->max_mem_mb);
-		if (lim[0] == '\0')
-			fmt(lim, sizeof(lim), "-");
+			len += fmt(lim + len, sizeof(lim) - len, "mem %lldMB",
+			    c->max_mem_mb);
 		say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5lld %7lld %-10s %s\n",
 		    f[i].name, f[i].state, strcmp(f[i].ready, "1") == 0 ? "yes" :
 		    "no", num(f[i].pid) > 0 ? f[i].pid : "-",
 		    num(f[i].pid) > 0 ? dur(since(f[i].start), b1, sizeof(b1)) :
 		    "-", f[i].restarts, last_exit(&f[i], b3, sizeof(b3)),
-		    f[i].cpu, f[i].mem, f[i].health[0] ? f[i].health : "-", lim);
+		    f[i].cpu, f[i].mem, f[i].health[0] ? f[i].health : "-",
+		    len ? lim : "-");
 	}
 }
 

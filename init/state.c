@@ -87,6 +87,16 @@ path(char *buf, size_t size, const char *name, const char *suffix)
 	return buf;
 }
 
+/* Open DIRFD/NAME.SUFFIX with FLAGS: never through a symlink, nor blocking. */
+static int
+open_at(int dirfd, const char *name, const char *suffix, int flags)
+{
+	char p[NAME_MAX_LEN + 32];
+
+	return openat(dirfd, path(p, sizeof(p), name, suffix), flags |
+	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+}
+
 int
 st_write(struct statefiles *f, const char *suffix, const char *text)
 {
@@ -128,14 +138,12 @@ int
 st_read(int dirfd, const char *name, const char *suffix, char *buf,
     size_t size)
 {
-	char p[NAME_MAX_LEN + 32];
 	struct stat st, dst;
 	ssize_t n;
 	size_t got = 0;
 	int fd, e;
 
-	path(p, sizeof(p), name, suffix);
-	fd = openat(dirfd, p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = open_at(dirfd, name, suffix, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	/*
@@ -162,11 +170,9 @@ st_read(int dirfd, const char *name, const char *suffix, char *buf,
 static int
 locked(int dirfd, const char *name)
 {
-	char p[NAME_MAX_LEN + 32];
 	int fd, r;
 
-	fd = openat(dirfd, path(p, sizeof(p), name, PF_LOCK), O_RDONLY |
-	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = open_at(dirfd, name, PF_LOCK, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	r = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
@@ -248,7 +254,7 @@ int
 st_claim(struct statefiles *f, const char *dir, const char *name,
     const char **why, pid_t *owner)
 {
-	char p[NAME_MAX_LEN + 32], num[32];
+	char num[32];
 	struct stat st;
 	pid_t stale;
 	int e;
@@ -260,8 +266,7 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 	f->dirfd = st_dir(dir, 1, why);
 	if (f->dirfd < 0)
 		return 0;
-	f->lockfd = openat(f->dirfd, path(p, sizeof(p), name, PF_LOCK),
-	    O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	f->lockfd = open_at(f->dirfd, name, PF_LOCK, O_RDWR | O_CREAT);
 	if (f->lockfd < 0 || fd_stat(f->lockfd, &st) < 0 || mine(&st) < 0) {
 		*why = errno == ELOOP ? "the lock file is a symlink" :
 		    "cannot use the lock file";

@@ -177,17 +177,16 @@ index_of(const struct sup *s, const char *name)
 static void
 measure(const struct sup *sup, struct found *f, int n)
 {
+	/* Called once: the statics start out zero (no limits, no samples). */
 	static struct wd w;
+	static struct wd_svc ws[SERVICES_MAX];
+	static struct conf nolimits;
 	struct wd_verdict v[SERVICES_MAX];
-	struct wd_svc ws[SERVICES_MAX];
 	struct wd_scope sc;
 	const struct conf *confs[SERVICES_MAX];
-	struct conf nolimits;
 	pid_t mains[SERVICES_MAX], skip[1];
 	int i;
 
-	memset(&nolimits, 0, sizeof(nolimits));
-	memset(ws, 0, sizeof(ws));
 	for (i = 0; i < n; i++) {
 		mains[i] = (pid_t)num(f[i].pid);
 		confs[i] = &nolimits;

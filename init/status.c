@@ -98,10 +98,10 @@ get_slots(int i, const struct slot *t, void *base)
 		get(i, t->key, (char *)base + t->off, t->size);
 }
 
+/* Service I into F: every text member, no CPU or memory yet (F->c unset). */
 static void
 found_of(int i, struct found *f)
 {
-	memset(f, 0, sizeof(*f));
 	get_slots(i, found_slots, f);
 	f->cpu = f->mem = -1;
 }

@@ -84,9 +84,7 @@ get(int i, const char *key, char *buf, size_t size)
 
 	if (i >= 0)
 		fmt(k, sizeof(k), "svc.%d.%s", i, key);
-	else
-		fmt(k, sizeof(k), "%s", key);
-	if (st_field(statetext, k, buf, size) == NULL)
+	if (st_field(statetext, i >= 0 ? k : key, buf, size) == NULL)
 		buf[0] = '\0';
 }
 

@@ -175,7 +175,7 @@ locked(int dirfd, const char *name)
 	fd = open_at(dirfd, name, PF_LOCK, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	r = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	r = syscall(SYS_flock, fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 	close(fd);
 	return r;
 }
@@ -272,7 +272,7 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 		    "cannot use the lock file";
 		goto lost;
 	}
-	if (flock(f->lockfd, LOCK_EX | LOCK_NB) < 0) {
+	if (syscall(SYS_flock, f->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK) {
 			*owner = st_owner(f->dirfd, name, &stale);
 			close(f->lockfd);

@@ -293,11 +293,12 @@ print_table(const struct confset *cs, const struct sup *sup,
 	size_t len;
 	int i;
 
-	say("supervisor:  %s, pid %d, up %s, %s\n", cs->top->name, (int)sup->pid,
-	    dur(since(sup->start), b1, sizeof(b1)), sup->state);
-	say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5s %7s %-10s %s\n",
-	    "SERVICE", "STATE", "READY", "PID", "UPTIME", "RESTARTS",
-	    "LAST EXIT", "CPU%", "RSS MB", "HEALTH", "LIMITS");
+	/* The column heads, in the widths of the rows' format below. */
+	say("supervisor:  %s, pid %d, up %s, %s\n"
+	    "SERVICE          STATE     READY PID     UPTIME   RESTARTS "
+	    "LAST EXIT                 CPU%%  RSS MB HEALTH     LIMITS\n",
+	    cs->top->name, (int)sup->pid, dur(since(sup->start), b1,
+	    sizeof(b1)), sup->state);
 	for (i = 0; i < n; i++) {
 		c = f[i].c;
 		len = 0;

@@ -323,14 +323,13 @@ jstr(const char *s)
 {
 	char buf[PATH_MAX * 6 + 8];
 	size_t n;
+	int mode = LOG_ESC_JSON;
 
 	buf[0] = '"';
-	/* Bytes that are not UTF-8 (a path can hold them) as \\xNN. */
-	n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2, LOG_ESC_JSON,
-	    NULL);
-	if (n == (size_t)-1)
-		n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2,
-		    LOG_ESC_JSONRAW, NULL);
+	/* Bytes that are not UTF-8 (a path can hold them) as \\xNN: JSONRAW. */
+	while ((n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2, mode,
+	    NULL)) == (size_t)-1)
+		mode = LOG_ESC_JSONRAW;
 	buf[++n] = '"';
 	write_all(1, buf, n + 1);
 }

@@ -377,19 +377,12 @@ phase_state(const struct sv *sv)
 
 	if (sv->phase == PH_DRAIN || sv->phase == PH_EXIT)
 		return "draining";
-	if (sv->phase != PH_RUN || (sv->n == 1 && s->state == SS_STOPPING))
+	if (sv->phase != PH_RUN)
 		return "stopping";
-	if (sv->n > 1)
+	/* Several: running.  One: its own state, and running once forked. */
+	if (sv->n > 1 || s->state == SS_STARTING)
 		return "running";
-	switch (s->state) {
-	case SS_COOLDOWN:
-		return "cooldown";
-	case SS_STARTING:
-	case SS_UP:
-		return "running";
-	default:
-		return svc_state_name(s);
-	}
+	return svc_state_name(s);
 }
 
 static void

@@ -132,17 +132,15 @@ user_resolve(const struct conf *c, struct creds *cr, char *buf, size_t size)
 	memset(cr, 0, sizeof(*cr));
 	if (c->user[0] == '\0')
 		return NULL;
-	/* Read once at start-up, then freed: nothing kept in PID 1. */
-	pw = mem_get(DBFILE_MAX);
-	gr = mem_get(DBFILE_MAX);
-	if (pw == NULL || gr == NULL)
-		why = "USER: out of memory reading /etc/passwd";
-	else
-		why = resolve(c, cr, read_text("/etc/passwd", pw, DBFILE_MAX) >= 0 ?
-		    pw : NULL, read_text("/etc/group", gr, DBFILE_MAX) >= 0 ? gr :
-		    NULL, buf, size);
-	mem_put(pw, DBFILE_MAX);
-	mem_put(gr, DBFILE_MAX);
+	/* Both read once at start-up, then freed: nothing kept in PID 1. */
+	pw = mem_get(2 * DBFILE_MAX);
+	if (pw == NULL)
+		return "USER: out of memory reading /etc/passwd";
+	gr = pw + DBFILE_MAX;
+	why = resolve(c, cr, read_text("/etc/passwd", pw, DBFILE_MAX) >= 0 ?
+	    pw : NULL, read_text("/etc/group", gr, DBFILE_MAX) >= 0 ? gr : NULL,
+	    buf, size);
+	mem_put(pw, 2 * DBFILE_MAX);
 	return why;
 }
 

@@ -269,8 +269,8 @@ print_one(const struct sup *sup, const struct found *f, const struct conf *c)
 		    dur(since(f->start), b1, sizeof(b1)));
 	else
 		say("child:       none\n");
-	say("restarts:    %s\n", f->restarts[0] ? f->restarts : "0");
-	say("last exit:   %s\n", last_exit(f, b3, sizeof(b3)));
+	say("restarts:    %s\nlast exit:   %s\n", f->restarts[0] ? f->restarts :
+	    "0", last_exit(f, b3, sizeof(b3)));
 	if (f->health[0] != '\0' && since(f->hat) < 0)
 		say("health:      %s (no probe yet)\n", f->health);
 	else if (f->health[0] != '\0')

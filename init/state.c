@@ -58,7 +58,7 @@ st_dir(const char *dir, int create, const char **why)
 
 /* Refuse ST unless it is a regular file of ours (a symlink: ELOOP). */
 static int
-mine(const struct stat *st)
+ours(const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode))
 		errno = S_ISLNK(st->st_mode) ? ELOOP : EINVAL;
@@ -77,7 +77,7 @@ check(int dirfd, const char *path)
 
 	if (lstat_at(dirfd, path, &st) < 0)
 		return errno == ENOENT ? 0 : -1;
-	return mine(&st);
+	return ours(&st);
 }
 
 static const char *
@@ -267,7 +267,7 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 	if (f->dirfd < 0)
 		return 0;
 	f->lockfd = open_at(f->dirfd, name, PF_LOCK, O_RDWR | O_CREAT);
-	if (f->lockfd < 0 || fd_stat(f->lockfd, &st) < 0 || mine(&st) < 0) {
+	if (f->lockfd < 0 || fd_stat(f->lockfd, &st) < 0 || ours(&st) < 0) {
 		*why = errno == ELOOP ? "the lock file is a symlink" :
 		    "cannot use the lock file";
 		goto lost;

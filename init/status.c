@@ -81,10 +81,13 @@ static void
 get(int i, const char *key, char *buf, size_t size)
 {
 	char k[64];
+	const char *p = key;
 
-	if (i >= 0)
+	if (i >= 0) {
 		fmt(k, sizeof(k), "svc.%d.%s", i, key);
-	if (st_field(statetext, i >= 0 ? k : key, buf, size) == NULL)
+		p = k;
+	}
+	if (st_field(statetext, p, buf, size) == NULL)
 		buf[0] = '\0';
 }
 

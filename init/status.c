@@ -63,14 +63,13 @@ static const struct slot found_slots[] = {
 	SLOT(found, "last_exit_reason", reason), SLOT(found, "done", done),
 	SLOT(found, "critical", critical), SLOT(found, "health", health),
 	SLOT(found, "health_ok", hok), SLOT(found, "health_at", hat),
-	SLOT(found, "health_ms", hms), SLOT(found, "health_output", hout),
-	{ "", 0, 0 }
+	SLOT(found, "health_ms", hms), SLOT(found, "health_output", hout)
 };
 
 static const struct slot sup_slots[] = {
 	SLOT(sup, "state", state), SLOT(sup, "supervisor_start", start),
 	SLOT(sup, "config", config), SLOT(sup, "log_writer_pid", writer),
-	SLOT(sup, "services", services), { "", 0, 0 }
+	SLOT(sup, "services", services)
 };
 
 /* The state file, as the last read left it. */
@@ -91,11 +90,11 @@ get(int i, const char *key, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-/* Every key of table T of service I into the struct at BASE. */
+/* The N keys of table T of service I into the struct at BASE. */
 static void
-get_slots(int i, const struct slot *t, void *base)
+get_slots(int i, const struct slot *t, int n, void *base)
 {
-	for (; t->key[0] != '\0'; t++)
+	for (; n-- > 0; t++)
 		get(i, t->key, (char *)base + t->off, t->size);
 }
 
@@ -103,7 +102,8 @@ get_slots(int i, const struct slot *t, void *base)
 static void
 found_of(int i, struct found *f)
 {
-	get_slots(i, found_slots, f);
+	get_slots(i, found_slots, sizeof(found_slots) / sizeof(found_slots[0]),
+	    f);
 	f->cpu = f->mem = -1;
 }
 
@@ -151,7 +151,8 @@ find(const struct confset *cs, struct sup *s)
 		if (st_read(s->dirfd, t->name, PF_STATE, statetext,
 		    sizeof(statetext)) < 0)
 			statetext[0] = '\0';
-		get_slots(-1, sup_slots, s);
+		get_slots(-1, sup_slots, sizeof(sup_slots) /
+		    sizeof(sup_slots[0]), s);
 		s->n = (int)num(s->services);
 		if (s->n < 1 || s->n > SERVICES_MAX)
 			s->n = 1;

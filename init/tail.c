@@ -137,7 +137,7 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 			if (copy(fd) < 0)
 				return 1;
 			close(fd);
-			fmt(name, sizeof(name), "%s", next);
+			memcpy(name, next, sizeof(name));
 			if ((fd = open_log(c, dirfd, name)) < 0)
 				return 1;
 		}

@@ -106,7 +106,7 @@ st_write(struct statefiles *f, const char *suffix, const char *text)
 	if (f->dirfd < 0)
 		return 0;
 	path(p, sizeof(p), f->name, suffix);
-	fmt(tmp, sizeof(tmp), ".%s.%s.%d", f->name, suffix, (int)getpid());
+	fmt(tmp, sizeof(tmp), ".%s.%d", p, (int)getpid());
 	if (check(f->dirfd, p) < 0)
 		return -1;
 	unlinkat(f->dirfd, tmp, 0);

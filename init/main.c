@@ -172,10 +172,10 @@ cmd_health(int argc, char **argv, struct confset *cs, sigbits orig)
 
 	(void)orig;
 	next = client_load(cs, argc, argv, &svc);
-	if (next == -1 || (next >= 0 && next != argc))
-		return usage("health: expected CONF|DIR [SERVICE]");
 	if (next == -2)
 		return 4;
+	if (next != argc)
+		return usage("health: expected CONF|DIR [SERVICE]");
 	return st_health(cs, svc);
 }
 

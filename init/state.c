@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,23 +56,17 @@ st_dir(const char *dir, int create, const char **why)
 	return fd;
 }
 
-/* Refuse FD unless it is a regular file of ours. */
+/* Refuse ST unless it is a regular file of ours (a symlink: ELOOP). */
 static int
-ours(int fd)
+ours(const struct stat *st)
 {
-	struct stat st;
-
-	if (fd_stat(fd, &st) < 0)
-		return -1;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (st.st_uid != geteuid()) {
+	if (!S_ISREG(st->st_mode))
+		errno = S_ISLNK(st->st_mode) ? ELOOP : EINVAL;
+	else if (st->st_uid != geteuid())
 		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	else
+		return 0;
+	return -1;
 }
 
 /* Refuse what is at DIRFD/PATH unless it is absent or our regular file. */
@@ -82,19 +77,7 @@ check(int dirfd, const char *path)
 
 	if (lstat_at(dirfd, path, &st) < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (S_ISLNK(st.st_mode)) {
-		errno = ELOOP;
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (st.st_uid != geteuid()) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	return ours(&st);
 }
 
 static const char *
@@ -102,6 +85,16 @@ path(char *buf, size_t size, const char *name, const char *suffix)
 {
 	fmt(buf, size, "%s.%s", name, suffix);
 	return buf;
+}
+
+/* Open DIRFD/NAME.SUFFIX with FLAGS: never through a symlink, nor blocking. */
+static int
+open_at(int dirfd, const char *name, const char *suffix, int flags)
+{
+	char p[NAME_MAX_LEN + 32];
+
+	return openat(dirfd, path(p, sizeof(p), name, suffix), flags |
+	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 }
 
 int
@@ -113,7 +106,7 @@ st_write(struct statefiles *f, const char *suffix, const char *text)
 	if (f->dirfd < 0)
 		return 0;
 	path(p, sizeof(p), f->name, suffix);
-	fmt(tmp, sizeof(tmp), ".%s.%s.%d", f->name, suffix, (int)getpid());
+	fmt(tmp, sizeof(tmp), ".%s.%d", p, (int)getpid());
 	if (check(f->dirfd, p) < 0)
 		return -1;
 	unlinkat(f->dirfd, tmp, 0);
@@ -145,14 +138,12 @@ int
 st_read(int dirfd, const char *name, const char *suffix, char *buf,
     size_t size)
 {
-	char p[NAME_MAX_LEN + 32];
 	struct stat st, dst;
 	ssize_t n;
 	size_t got = 0;
 	int fd, e;
 
-	path(p, sizeof(p), name, suffix);
-	fd = openat(dirfd, p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = open_at(dirfd, name, suffix, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	/*
@@ -179,19 +170,20 @@ st_read(int dirfd, const char *name, const char *suffix, char *buf,
 static int
 locked(int dirfd, const char *name)
 {
-	char p[NAME_MAX_LEN + 32];
 	int fd, r;
 
-	fd = openat(dirfd, path(p, sizeof(p), name, PF_LOCK), O_RDONLY |
-	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = open_at(dirfd, name, PF_LOCK, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	r = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	r = syscall(SYS_flock, fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 	close(fd);
 	return r;
 }
 
-/* Whether PID runs the same executable as we do. */
+/*
+ * Whether PID runs the same executable as we do.  readlink(2) as the
+ * system call: musl's adds only a case for a size of 0.
+ */
 static int
 same_exe(pid_t pid)
 {
@@ -199,26 +191,38 @@ same_exe(pid_t pid)
 	ssize_t n, m;
 
 	fmt(a, sizeof(a), "/proc/%d/exe", (int)pid);
-	n = readlink(a, theirs, sizeof(theirs) - 1);
-	m = readlink("/proc/self/exe", mine, sizeof(mine) - 1);
+	n = syscall(SYS_readlinkat, AT_FDCWD, a, theirs, sizeof(theirs) - 1);
+	m = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", mine,
+	    sizeof(mine) - 1);
 	if (n <= 0 || m <= 0)
 		return 0;
 	return n == m && memcmp(mine, theirs, (size_t)n) == 0;
+}
+
+/* The PID in DIRFD/NAME's PID file; 0 if none or not a PID. */
+static pid_t
+pid_file(int dirfd, const char *name)
+{
+	char buf[4096];
+	long long pid;
+
+	if (st_read(dirfd, name, PF_SUPERVISOR, buf, sizeof(buf)) < 0)
+		return 0;
+	buf[strcspn(buf, "\n")] = '\0';
+	return num_parse(buf, 1, INT_MAX, &pid) == NULL ? (pid_t)pid : 0;
 }
 
 pid_t
 st_owner(int dirfd, const char *name, pid_t *stale)
 {
 	char buf[4096], v[32];
-	long long pid, start = 0;
+	long long start = 0;
+	pid_t pid;
 	int held;
 
 	*stale = 0;
 	held = locked(dirfd, name);
-	if (st_read(dirfd, name, PF_SUPERVISOR, buf, sizeof(buf)) < 0)
-		return 0;
-	buf[strcspn(buf, "\n")] = '\0';
-	if (num_parse(buf, 1, INT_MAX, &pid) != NULL)
+	if ((pid = pid_file(dirfd, name)) == 0)
 		return 0;
 	if (st_read(dirfd, name, PF_STATE, buf, sizeof(buf)) == 0 &&
 	    st_field(buf, "supervisor_start_ticks", v, sizeof(v)) != NULL)
@@ -229,20 +233,20 @@ st_owner(int dirfd, const char *name, pid_t *stale)
 	 * seen from the host).  Its number means nothing in ours.
 	 */
 	if (held == 1 && start != 0 && proc_alive(getpid(), 0) &&
-	    !proc_alive((pid_t)pid, (unsigned long long)start))
+	    !proc_alive(pid, (unsigned long long)start))
 		return -1;
 	if (held == 1)
-		return (pid_t)pid;
+		return pid;
 	/* Nobody holds the lock: whatever the number names, it is stale. */
 	if (held == 0) {
-		*stale = (pid_t)pid;
+		*stale = pid;
 		return 0;
 	}
 	/* No lock file (removed by hand): judge by the process itself. */
-	if (pid != getpid() && proc_alive((pid_t)pid,
-	    (unsigned long long)start) && (start != 0 || same_exe((pid_t)pid)))
-		return (pid_t)pid;
-	*stale = (pid_t)pid;
+	if (pid != getpid() && proc_alive(pid,
+	    (unsigned long long)start) && (start != 0 || same_exe(pid)))
+		return pid;
+	*stale = pid;
 	return 0;
 }
 
@@ -250,8 +254,8 @@ int
 st_claim(struct statefiles *f, const char *dir, const char *name,
     const char **why, pid_t *owner)
 {
-	char p[NAME_MAX_LEN + 32], num[32];
-	long long stale_pid;
+	char num[32];
+	struct stat st;
 	pid_t stale;
 	int e;
 
@@ -262,14 +266,13 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 	f->dirfd = st_dir(dir, 1, why);
 	if (f->dirfd < 0)
 		return 0;
-	f->lockfd = openat(f->dirfd, path(p, sizeof(p), name, PF_LOCK),
-	    O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
-	if (f->lockfd < 0 || ours(f->lockfd) < 0) {
+	f->lockfd = open_at(f->dirfd, name, PF_LOCK, O_RDWR | O_CREAT);
+	if (f->lockfd < 0 || fd_stat(f->lockfd, &st) < 0 || ours(&st) < 0) {
 		*why = errno == ELOOP ? "the lock file is a symlink" :
 		    "cannot use the lock file";
 		goto lost;
 	}
-	if (flock(f->lockfd, LOCK_EX | LOCK_NB) < 0) {
+	if (syscall(SYS_flock, f->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK) {
 			*owner = st_owner(f->dirfd, name, &stale);
 			close(f->lockfd);
@@ -281,13 +284,9 @@ st_claim(struct statefiles *f, const char *dir, const char *name,
 		goto lost;
 	}
 	/* We hold the lock: a PID file still there was left behind. */
-	f->stale = 0;
-	if (st_read(f->dirfd, name, PF_SUPERVISOR, num, sizeof(num)) == 0) {
-		num[strcspn(num, "\n")] = '\0';
-		if (num_parse(num, 1, INT_MAX, &stale_pid) == NULL &&
-		    stale_pid != getpid())
-			f->stale = (pid_t)stale_pid;
-	}
+	f->stale = pid_file(f->dirfd, name);
+	if (f->stale == getpid())
+		f->stale = 0;
 	/* An old run's state would pair its start time with our PID. */
 	st_unlink(f, PF_STATE);
 	fmt(num, sizeof(num), "%d\n", (int)getpid());
@@ -378,19 +377,12 @@ phase_state(const struct sv *sv)
 
 	if (sv->phase == PH_DRAIN || sv->phase == PH_EXIT)
 		return "draining";
-	if (sv->phase != PH_RUN || (sv->n == 1 && s->state == SS_STOPPING))
+	if (sv->phase != PH_RUN)
 		return "stopping";
-	if (sv->n > 1)
+	/* Several: running.  One: its own state, and running once forked. */
+	if (sv->n > 1 || s->state == SS_STARTING)
 		return "running";
-	switch (s->state) {
-	case SS_COOLDOWN:
-		return "cooldown";
-	case SS_STARTING:
-	case SS_UP:
-		return "running";
-	default:
-		return svc_state_name(s);
-	}
+	return svc_state_name(s);
 }
 
 static void

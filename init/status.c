@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +47,7 @@ struct sup {
 
 /* A key of the state file, and the member of struct TYPE it fills. */
 struct slot {
-	const char	*key;
+	char		 key[17];
 	unsigned short	 off, size;
 };
 #define SLOT(type, key, m) \
@@ -63,14 +64,13 @@ static const struct slot found_slots[] = {
 	SLOT(found, "critical", critical), SLOT(found, "held_down", held),
 	SLOT(found, "health", health),
 	SLOT(found, "health_ok", hok), SLOT(found, "health_at", hat),
-	SLOT(found, "health_ms", hms), SLOT(found, "health_output", hout),
-	{ NULL, 0, 0 }
+	SLOT(found, "health_ms", hms), SLOT(found, "health_output", hout)
 };
 
 static const struct slot sup_slots[] = {
 	SLOT(sup, "state", state), SLOT(sup, "supervisor_start", start),
 	SLOT(sup, "config", config), SLOT(sup, "log_writer_pid", writer),
-	SLOT(sup, "services", services), { NULL, 0, 0 }
+	SLOT(sup, "services", services)
 };
 
 /* The state file, as the last read left it. */
@@ -81,28 +81,30 @@ static void
 get(int i, const char *key, char *buf, size_t size)
 {
 	char k[64];
+	const char *p = key;
 
-	if (i >= 0)
+	if (i >= 0) {
 		fmt(k, sizeof(k), "svc.%d.%s", i, key);
-	else
-		fmt(k, sizeof(k), "%s", key);
-	if (st_field(statetext, k, buf, size) == NULL)
+		p = k;
+	}
+	if (st_field(statetext, p, buf, size) == NULL)
 		buf[0] = '\0';
 }
 
-/* Every key of table T of service I into the struct at BASE. */
+/* The N keys of table T of service I into the struct at BASE. */
 static void
-get_slots(int i, const struct slot *t, void *base)
+get_slots(int i, const struct slot *t, int n, void *base)
 {
-	for (; t->key != NULL; t++)
+	for (; n-- > 0; t++)
 		get(i, t->key, (char *)base + t->off, t->size);
 }
 
+/* Service I into F: every text member, no CPU or memory yet (F->c unset). */
 static void
 found_of(int i, struct found *f)
 {
-	memset(f, 0, sizeof(*f));
-	get_slots(i, found_slots, f);
+	get_slots(i, found_slots, sizeof(found_slots) / sizeof(found_slots[0]),
+	    f);
 	f->cpu = f->mem = -1;
 }
 
@@ -150,7 +152,8 @@ find(const struct confset *cs, struct sup *s)
 		if (st_read(s->dirfd, t->name, PF_STATE, statetext,
 		    sizeof(statetext)) < 0)
 			statetext[0] = '\0';
-		get_slots(-1, sup_slots, s);
+		get_slots(-1, sup_slots, sizeof(sup_slots) /
+		    sizeof(sup_slots[0]), s);
 		s->n = (int)num(s->services);
 		if (s->n < 1 || s->n > SERVICES_MAX)
 			s->n = 1;
@@ -177,17 +180,16 @@ index_of(const struct sup *s, const char *name)
 static void
 measure(const struct sup *sup, struct found *f, int n)
 {
+	/* Called once: the statics start out zero (no limits, no samples). */
 	static struct wd w;
+	static struct wd_svc ws[SERVICES_MAX];
+	static struct conf nolimits;
 	struct wd_verdict v[SERVICES_MAX];
-	struct wd_svc ws[SERVICES_MAX];
 	struct wd_scope sc;
 	const struct conf *confs[SERVICES_MAX];
-	struct conf nolimits;
 	pid_t mains[SERVICES_MAX], skip[1];
 	int i;
 
-	memset(&nolimits, 0, sizeof(nolimits));
-	memset(ws, 0, sizeof(ws));
 	for (i = 0; i < n; i++) {
 		mains[i] = (pid_t)num(f[i].pid);
 		confs[i] = &nolimits;
@@ -206,20 +208,23 @@ measure(const struct sup *sup, struct found *f, int n)
 	}
 }
 
+/* S seconds as "-" (S < 0), or up to three units from the largest. */
 static const char *
 dur(long long s, char *buf, size_t size)
 {
+	static const int secs[] = { 86400, 3600, 60, 1 };
+	size_t len = 0;
+	int i = 0, k;
+
 	if (s < 0)
-		fmt(buf, size, "-");
-	else if (s >= 86400)
-		fmt(buf, size, "%lldd%lldh%lldm", s / 86400, s % 86400 / 3600,
-		    s % 3600 / 60);
-	else if (s >= 3600)
-		fmt(buf, size, "%lldh%lldm%llds", s / 3600, s % 3600 / 60, s % 60);
-	else if (s >= 60)
-		fmt(buf, size, "%lldm%llds", s / 60, s % 60);
-	else
-		fmt(buf, size, "%llds", s);
+		return "-";
+	while (i < 3 && s < secs[i])
+		i++;
+	for (k = i; k < i + 3 && k < 4; k++) {
+		len += fmt(buf + len, size - len, "%lld%c", s / secs[k],
+		    "dhms"[k]);
+		s %= secs[k];
+	}
 	return buf;
 }
 
@@ -269,8 +274,8 @@ print_one(const struct sup *sup, const struct found *f, const struct conf *c)
 		    dur(since(f->start), b1, sizeof(b1)));
 	else
 		say("child:       none\n");
-	say("restarts:    %s\n", f->restarts[0] ? f->restarts : "0");
-	say("last exit:   %s\n", last_exit(f, b3, sizeof(b3)));
+	say("restarts:    %s\nlast exit:   %s\n", f->restarts[0] ? f->restarts :
+	    "0", last_exit(f, b3, sizeof(b3)));
 	if (f->health[0] != '\0' && since(f->hat) < 0)
 		say("health:      %s (no probe yet)\n", f->health);
 	else if (f->health[0] != '\0')
@@ -290,29 +295,30 @@ print_table(const struct confset *cs, const struct sup *sup,
 {
 	char b1[32], b3[96], lim[48];
 	const struct conf *c;
+	size_t len;
 	int i;
 
-	say("supervisor:  %s, pid %d, up %s, %s\n", cs->top->name, (int)sup->pid,
-	    dur(since(sup->start), b1, sizeof(b1)), sup->state);
-	say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5s %7s %-10s %s\n",
-	    "SERVICE", "STATE", "READY", "PID", "UPTIME", "RESTARTS",
-	    "LAST EXIT", "CPU%", "RSS MB", "HEALTH", "LIMITS");
+	/* The column heads, in the widths of the rows' format below. */
+	say("supervisor:  %s, pid %d, up %s, %s\n"
+	    "SERVICE          STATE     READY PID     UPTIME   RESTARTS "
+	    "LAST EXIT                 CPU%%  RSS MB HEALTH     LIMITS\n",
+	    cs->top->name, (int)sup->pid, dur(since(sup->start), b1,
+	    sizeof(b1)), sup->state);
 	for (i = 0; i < n; i++) {
 		c = f[i].c;
-		lim[0] = '\0';
+		len = 0;
 		if (c != NULL && c->max_cpu_pct > 0)
-			fmt(lim, sizeof(lim), "cpu %lld%% ", c->max_cpu_pct);
+			len = fmt(lim, sizeof(lim), "cpu %lld%% ", c->max_cpu_pct);
 		if (c != NULL && c->max_mem_mb > 0)
-			fmt(lim + strlen(lim), sizeof(lim) - strlen(lim),
-			    "mem %lldMB", c->max_mem_mb);
-		if (lim[0] == '\0')
-			fmt(lim, sizeof(lim), "-");
+			len += fmt(lim + len, sizeof(lim) - len, "mem %lldMB",
+			    c->max_mem_mb);
 		say("%-16s %-9s %-5s %-7s %-8s %-8s %-24s %5lld %7lld %-10s %s\n",
 		    f[i].name, f[i].state, strcmp(f[i].ready, "1") == 0 ? "yes" :
 		    "no", num(f[i].pid) > 0 ? f[i].pid : "-",
 		    num(f[i].pid) > 0 ? dur(since(f[i].start), b1, sizeof(b1)) :
 		    "-", f[i].restarts, last_exit(&f[i], b3, sizeof(b3)),
-		    f[i].cpu, f[i].mem, f[i].health[0] ? f[i].health : "-", lim);
+		    f[i].cpu, f[i].mem, f[i].health[0] ? f[i].health : "-",
+		    len ? lim : "-");
 	}
 }
 
@@ -322,14 +328,13 @@ jstr(const char *s)
 {
 	char buf[PATH_MAX * 6 + 8];
 	size_t n;
+	int mode = LOG_ESC_JSON;
 
 	buf[0] = '"';
-	/* Bytes that are not UTF-8 (a path can hold them) as \\xNN. */
-	n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2, LOG_ESC_JSON,
-	    NULL);
-	if (n == (size_t)-1)
-		n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2,
-		    LOG_ESC_JSONRAW, NULL);
+	/* Bytes that are not UTF-8 (a path can hold them) as \\xNN: JSONRAW. */
+	while ((n = log_escape(s, strlen(s), buf + 1, sizeof(buf) - 2, mode,
+	    NULL)) == (size_t)-1)
+		mode = LOG_ESC_JSONRAW;
 	buf[++n] = '"';
 	write_all(1, buf, n + 1);
 }
@@ -419,6 +424,7 @@ json_service(const struct found *f, int name)
 	say(",\"age_s\":%lld}", since(f->hat));
 }
 
+/* The service of CS named NAME, or NULL. */
 static const struct conf *
 conf_named(const struct confset *cs, const char *name)
 {
@@ -428,6 +434,18 @@ conf_named(const struct confset *cs, const char *name)
 		if (strcmp(cs->svc[i].name, name) == 0)
 			return &cs->svc[i];
 	return NULL;
+}
+
+/* The service of CS named NAME, or NULL after saying so. */
+const struct conf *
+st_service(const struct confset *cs, const char *verb, const char *name)
+{
+	const struct conf *c = conf_named(cs, name);
+
+	if (c == NULL)
+		warnx("%s: no service named \"%s\" in the configuration", verb,
+		    name);
+	return c;
 }
 
 /* Whether service F is up as `status` counts it: running and ready. */
@@ -462,11 +480,8 @@ st_status(const struct confset *cs, const char *only, int json)
 			say("{\"state\":\"unknown\"}\n");
 		return LSB_UNKNOWN;
 	}
-	if (only != NULL && conf_named(cs, only) == NULL) {
-		warnx("status: no service named \"%s\" in the configuration",
-		    only);
+	if (only != NULL && st_service(cs, "status", only) == NULL)
 		return LSB_UNKNOWN;
-	}
 	if (sup.pid == 0) {
 		if (sup.stale != 0 && !json)
 			warnx("stale PID file: PID %d is gone", (int)sup.stale);
@@ -624,7 +639,7 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	const char *name = cs->top->name;
 	char done[16], state[16];
 	struct stat st;
-	union sigval v;
+	siginfo_t si;
 	struct sup sup;
 	long long deadline;
 	int k, code;
@@ -632,11 +647,8 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	for (code = CTL_RESTART; code <= CTL_UP; code++)
 		if (strcmp(verb, verbs[code]) == 0)
 			break;
-	if (conf_named(cs, svc) == NULL) {
-		warnx("%s: no service named \"%s\" in the configuration", verb,
-		    svc);
+	if (st_service(cs, verb, svc) == NULL)
 		return 2;
-	}
 	if (find(cs, &sup) < 0)
 		return 4;
 	if (sup.pid == 0) {
@@ -645,8 +657,14 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 	}
 	if ((k = running_index(&sup, verb, svc)) < 0)
 		return 2;
-	v.sival_int = CTL_VALUE(getpid(), code, k);
-	if (sigqueue(sup.pid, CTL_SIGNAL, v) < 0) {
+	/* sigqueue(3) as the system call: signals are blocked already. */
+	memset(&si, 0, sizeof(si));
+	si.si_signo = CTL_SIGNAL;
+	si.si_code = SI_QUEUE;
+	si.si_value.sival_int = CTL_VALUE(getpid(), code, k);
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	if (syscall(SYS_rt_sigqueueinfo, sup.pid, CTL_SIGNAL, &si) < 0) {
 		if (errno == EPERM && fd_stat(sup.dirfd, &st) == 0)
 			warnx("%s: not permitted: only root or the supervisor's "
 			    "own user (UID %u) may control %s", verb,
@@ -662,7 +680,7 @@ st_control(const struct confset *cs, const char *verb, const char *svc)
 		if (st_read(sup.dirfd, name, PF_STATE, statetext,
 		    sizeof(statetext)) == 0) {
 			get(-1, "ctl_done", done, sizeof(done));
-			if (num(done) == (long long)(unsigned)v.sival_int)
+			if (num(done) == (long long)(unsigned)si.si_value.sival_int)
 				break;
 		}
 		if (now_ms() >= deadline) {

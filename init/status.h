@@ -15,6 +15,9 @@ int	st_status(const struct confset *, const char *, int);
 int	st_health(const struct confset *, const char *);
 /* Stop CS's supervisor, waiting up to TIMEOUT ms (-1: its whole budget). */
 int	st_stop(const struct confset *, long long);
+/* The service of CS named NAME, or NULL after saying so (for VERB). */
+const struct conf *st_service(const struct confset *, const char *,
+	    const char *);
 /* restart, down or up service SVC: 0 done, 1 refused or no answer,
  * 2 no such service, 3 not running, 4 not permitted. */
 int	st_control(const struct confset *, const char *, const char *);

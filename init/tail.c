@@ -7,17 +7,23 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "logfile.h"
+#include "status.h"
 #include "tail.h"
 #include "util.h"
 
 #define BLOCK	4096
 
-/* Offset where the last N lines of FD (SIZE bytes) start. */
+/*
+ * Offset where the last N lines of FD (SIZE bytes) start.  pread(2) as the
+ * system call (the offset in one register on x86-64 and aarch64): musl's
+ * only makes it a cancellation point.
+ */
 static off_t
 last_lines(int fd, off_t size, long long n)
 {
@@ -29,7 +35,7 @@ last_lines(int fd, off_t size, long long n)
 	while (pos > 0) {
 		got = pos < BLOCK ? (ssize_t)pos : BLOCK;
 		pos -= got;
-		if (pread(fd, buf, (size_t)got, pos) != got)
+		if (syscall(SYS_pread64, fd, buf, (size_t)got, pos) != got)
 			return 0;
 		for (i = got - 1; i >= 0; i--) {
 			/* The newline ending the file ends no line of ours. */
@@ -84,17 +90,11 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 	long long offset = clock_offset();
 	const struct conf *c = &cs->svc[0];
 	struct stat st;
-	int dirfd, fd, i;
+	int dirfd, fd;
 
 	if (svc != NULL) {
-		for (i = 0; i < cs->n && strcmp(cs->svc[i].name, svc) != 0; i++)
-			;
-		if (i == cs->n) {
-			warnx("tail: no service named \"%s\" in the configuration",
-			    svc);
+		if ((c = st_service(cs, "tail", svc)) == NULL)
 			return 2;
-		}
-		c = &cs->svc[i];
 	} else if (cs->multi) {
 		warnx("tail: there are %d services: name the one to show", cs->n);
 		return 2;
@@ -137,7 +137,7 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 			if (copy(fd) < 0)
 				return 1;
 			close(fd);
-			fmt(name, sizeof(name), "%s", next);
+			memcpy(name, next, sizeof(name));
 			if ((fd = open_log(c, dirfd, name)) < 0)
 				return 1;
 		}

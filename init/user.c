@@ -36,8 +36,8 @@ field(const char *line, int n, char *buf, size_t size)
 }
 
 /*
- * Find the line of DB whose field KEYF equals KEY; copy field WANT to OUT.
- * With KEY numeric and KEYF 0 (a name), look the number up in field NUMF.
+ * Find the line of DB (NULL: none) whose field KEYF equals KEY and that
+ * has a field WANT; copy that field to OUT.
  */
 static const char *
 lookup(const char *db, int keyf, const char *key, int want, char *out,
@@ -60,19 +60,25 @@ number(const char *s, long long *n)
 	return num_parse(s, 0, INT_MAX - 1, n) == NULL;
 }
 
-/* Resolve a group name or number; -1 if unknown. */
+/* Field WANT of the line lookup() finds, as a number; -1 if none. */
 static long long
-group(const char *db, const char *g)
+lookup_num(const char *db, int keyf, const char *key, int want)
 {
 	char v[32];
 	long long n;
 
-	if (number(g, &n))
-		return n;
-	if (db != NULL && lookup(db, 0, g, 2, v, sizeof(v)) != NULL &&
-	    number(v, &n))
+	if (lookup(db, keyf, key, want, v, sizeof(v)) != NULL && number(v, &n))
 		return n;
 	return -1;
+}
+
+/* Resolve a group name or number; -1 if unknown. */
+static long long
+group(const char *db, const char *g)
+{
+	long long n;
+
+	return number(g, &n) ? n : lookup_num(db, 0, g, 2);
 }
 
 static int
@@ -89,7 +95,10 @@ add(struct creds *cr, long long g)
 	return 0;
 }
 
-/* The groups listing NAME as a member (initgroups without NSS). */
+/*
+ * The groups of DB (NULL: none) listing NAME as a member (initgroups
+ * without NSS).
+ */
 static void
 memberships(const char *db, const char *name, struct creds *cr)
 {
@@ -123,17 +132,15 @@ user_resolve(const struct conf *c, struct creds *cr, char *buf, size_t size)
 	memset(cr, 0, sizeof(*cr));
 	if (c->user[0] == '\0')
 		return NULL;
-	/* Read once at start-up, then freed: nothing kept in PID 1. */
-	pw = mem_get(DBFILE_MAX);
-	gr = mem_get(DBFILE_MAX);
-	if (pw == NULL || gr == NULL)
-		why = "USER: out of memory reading /etc/passwd";
-	else
-		why = resolve(c, cr, read_text("/etc/passwd", pw, DBFILE_MAX) >= 0 ?
-		    pw : NULL, read_text("/etc/group", gr, DBFILE_MAX) >= 0 ? gr :
-		    NULL, buf, size);
-	mem_put(pw, DBFILE_MAX);
-	mem_put(gr, DBFILE_MAX);
+	/* Both read once at start-up, then freed: nothing kept in PID 1. */
+	pw = mem_get(2 * DBFILE_MAX);
+	if (pw == NULL)
+		return "USER: out of memory reading /etc/passwd";
+	gr = pw + DBFILE_MAX;
+	why = resolve(c, cr, read_text("/etc/passwd", pw, DBFILE_MAX) >= 0 ?
+	    pw : NULL, read_text("/etc/group", gr, DBFILE_MAX) >= 0 ? gr : NULL,
+	    buf, size);
+	mem_put(pw, 2 * DBFILE_MAX);
 	return why;
 }
 
@@ -155,19 +162,15 @@ resolve(const struct conf *c, struct creds *cr, const char *pdb,
 		cr->uid = (uid_t)n;
 		cr->gid = (gid_t)n;
 		fmt(v, sizeof(v), "%lld", n);
-		if (pdb != NULL && lookup(pdb, 2, v, 3, v, sizeof(v)) != NULL &&
-		    number(v, &n))
+		if ((n = lookup_num(pdb, 2, v, 3)) >= 0)
 			cr->gid = (gid_t)n;
-		fmt(v, sizeof(v), "%u", (unsigned)cr->uid);
-		if (pdb != NULL)
-			lookup(pdb, 2, v, 0, name, sizeof(name));
+		lookup(pdb, 2, v, 0, name, sizeof(name));
 	} else {
-		if (pdb == NULL || lookup(pdb, 0, user, 2, v, sizeof(v)) == NULL ||
-		    !number(v, &n))
+		if ((n = lookup_num(pdb, 0, user, 2)) < 0)
 			return fmt(buf, size, "USER: no user \"%s\" in /etc/passwd "
 			    "(use a numeric UID)", user), buf;
 		cr->uid = (uid_t)n;
-		if (lookup(pdb, 0, user, 3, v, sizeof(v)) == NULL || !number(v, &n))
+		if ((n = lookup_num(pdb, 0, user, 3)) < 0)
 			return fmt(buf, size, "USER: bad /etc/passwd entry for "
 			    "\"%s\"", user), buf;
 		cr->gid = (gid_t)n;
@@ -182,11 +185,9 @@ resolve(const struct conf *c, struct creds *cr, const char *pdb,
 	add(cr, cr->gid);
 	if (c->groups[0] != '\0') {
 		cr->groups_set = 1;
-		for (g = c->groups; *g != '\0'; g += strcspn(g, " ,")) {
-			g += strspn(g, " ,");
-			if (*g == '\0')
-				break;
-			fmt(v, sizeof(v), "%.*s", (int)strcspn(g, " ,"), g);
+		for (g = c->groups; *(g += strspn(g, " ,")) != '\0'; g += len) {
+			len = strcspn(g, " ,");
+			fmt(v, sizeof(v), "%.*s", (int)len, g);
 			if ((n = group(gdb, v)) < 0)
 				return fmt(buf, size, "GROUPS: no group \"%s\" in "
 				    "/etc/group", v), buf;
@@ -194,7 +195,7 @@ resolve(const struct conf *c, struct creds *cr, const char *pdb,
 				return fmt(buf, size, "GROUPS: more than %d groups",
 				    GROUPS_MAX), buf;
 		}
-	} else if (name[0] != '\0' && gdb != NULL)
+	} else if (name[0] != '\0')
 		memberships(gdb, name, cr);
 	return NULL;
 }

@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -252,23 +253,30 @@ emit(struct lw *w, int fi, const char *body, size_t blen)
 
 /*
  * An event of the log writer's own about file ABOUT (its name and format;
- * -1: supervisor-wide), to stderr and to file DEST (-1: none).
+ * -1: supervisor-wide), to stderr and to file DEST (-1: none), from a
+ * descriptor and its values (see LOG_DESC).  No value is floating-point:
+ * no vector registers saved for va_arg.
  */
-static void
-own_event(struct lw *w, int about, int dest, int level, const char *event,
-    const struct field *fields)
+static void __attribute__((target("general-regs-only"))) LOG_DESC(5)
+own_event(struct lw *w, int about, int dest, int level, const char *desc,
+    ...)
 {
 	const struct lw_config *cf = w->cf;
 	char body[LOG_BODY_MAX + 1];
-	const char *name;
+	struct log_event e;
+	const char *name, *event;
+	va_list ap;
 	size_t n;
 
+	va_start(ap, desc);
+	event = log_fields(&e, desc, ap);
+	va_end(ap);
 	if (about < 0)
 		about = cf->global_file;
 	name = about >= 0 ? cf->files[about].name :
 	    cf->nstreams > 0 ? cf->streams[0].name : "init";
 	n = log_body(about >= 0 ? cf->files[about].format : FMT_TEXT, level,
-	    name, event, fields, body, sizeof(body));
+	    name, event, e.f, body, sizeof(body));
 	emit(w, dest, body, n);
 }
 
@@ -375,16 +383,15 @@ file_news(struct lw *w, int fi)
 		lf_name(f->cf->name, f->fail_day, name, sizeof(name));
 		/* Warned once; lines keep flowing to stdout and stderr. */
 		own_event(w, fi, global != fi ? global : -1, LV_WARN,
-		    "log_file_failed", (struct field[]){ FS("dir", f->cf->dir),
-		    FS("file", name), FS("error", f->fail_why != NULL ?
-		    f->fail_why : strerror(f->fail_err)), FEND });
+		    "log_file_failed dir=%s file=%s error=%s", f->cf->dir, name,
+		    f->fail_why != NULL ? f->fail_why : strerror(f->fail_err));
 	}
 	if (f->recovered) {
 		f->recovered = 0;
 		missed = f->missed;
 		f->missed = 0;
-		own_event(w, fi, fi, LV_INFO, "log_file_recovered",
-		    (struct field[]){ FN("missed_lines", missed), FEND });
+		own_event(w, fi, fi, LV_INFO,
+		    "log_file_recovered missed_lines=%llu", missed);
 	}
 }
 
@@ -567,10 +574,9 @@ sink_error(struct lw *w, struct sink *k, int err)
 			w->qlen = 0;
 	}
 	if (!k->warned || dead)
-		own_event(w, -1, w->cf->global_file, LV_WARN, "log_output_failed",
-		    (struct field[]){ FN("fd", k->fd),
-		    FS("error", strerror(err)),
-		    FS("then", dead ? "stop" : "retry"), FEND });
+		own_event(w, -1, w->cf->global_file, LV_WARN,
+		    "log_output_failed fd=%d error=%s then=%s", k->fd,
+		    strerror(err), dead ? "stop" : "retry");
 	k->warned = 1;
 }
 
@@ -647,8 +653,7 @@ sink_write(struct lw *w, struct sink *k, int who, const char *data, size_t n)
 		if (k->warned && k->state != SK_DEAD) {
 			k->warned = 0;
 			own_event(w, -1, w->cf->global_file, LV_INFO,
-			    "log_output_recovered",
-			    (struct field[]){ FN("fd", k->fd), FEND });
+			    "log_output_recovered fd=%d", k->fd);
 		}
 	}
 	return done;

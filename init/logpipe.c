@@ -187,6 +187,21 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
+/* Close every pipe end init holds. */
+static void
+close_pipes(struct logpipe *lp)
+{
+	int i, k;
+
+	for (i = 0; i < SERVICES_MAX; i++)
+		for (k = 0; k < 2; k++) {
+			close_fd(&lp->rd[i][k]);
+			close_fd(&lp->wr[i][k]);
+		}
+	close_fd(&lp->evrd);
+	close_fd(&lp->evwr);
+}
+
 void
 lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 {
@@ -245,12 +260,8 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 fail:
 	lp_event(lp, -1, NULL, LV_WARN, "log_pipes_failed", (struct field[]){
 	    FS("error", strerror(errno)), FEND });
-	for (i = 0; i < cs->n; i++)
-		for (k = 0; k < 2; k++) {
-			close_fd(&lp->rd[i][k]);
-			close_fd(&lp->wr[i][k]);
-			lp->capture[i][k] = 0;
-		}
+	close_pipes(lp);
+	memset(lp->capture, 0, sizeof(lp->capture));
 	lp->logging = 0;
 }
 
@@ -327,7 +338,6 @@ lp_finish(struct logpipe *lp, long long ms)
 	long long deadline = now_ms() + ms, left;
 	struct pollfd p;
 	siginfo_t si;
-	int i, k;
 
 	while (lp->qlen > 0 && (left = deadline - now_ms()) > 0) {
 		p.fd = lp->out;
@@ -336,13 +346,7 @@ lp_finish(struct logpipe *lp, long long ms)
 			break;
 		lp_drain(lp);
 	}
-	for (i = 0; i < SERVICES_MAX; i++)
-		for (k = 0; k < 2; k++) {
-			close_fd(&lp->rd[i][k]);
-			close_fd(&lp->wr[i][k]);
-		}
-	close_fd(&lp->evrd);
-	close_fd(&lp->evwr);
+	close_pipes(lp);
 	/* Closing our ends gave the writer EOF: let it drain and exit. */
 	while (lp->writer > 0 && waitpid(lp->writer, NULL, WNOHANG) == 0) {
 		left = deadline - now_ms();

@@ -893,27 +893,22 @@ read_stream(struct lw *w, int i)
 	pass(w, i, w->rbuf, (size_t)n);
 }
 
-/* Whether stream I may be read now: its fd is free, or its own. */
+/*
+ * Whether stream I may be read now (READ: its fd is free, or its own),
+ * waits only because another writer has an unfinished line on its fd
+ * (HELD), or waits for its fd to take what it holds (0).
+ */
+enum { READ = 1, HELD };
 static int
-readable(const struct lw *w, int i)
+may_read(const struct lw *w, int i)
 {
 	const struct sink *k = &w->k[w->s[i].sink];
 
 	if (k->state == SK_DEAD)
-		return 1;
+		return READ;
 	if (k->plen > 0 || k->state != SK_OK)
 		return 0;
-	return k->owner == NOBODY || k->owner == i;
-}
-
-/* Whether stream I waits only because another writer has an unfinished line on its fd. */
-static int
-held(const struct lw *w, int i)
-{
-	const struct sink *k = &w->k[w->s[i].sink];
-
-	return k->state == SK_OK && k->plen == 0 && k->owner != NOBODY &&
-	    k->owner != i;
+	return k->owner == NOBODY || k->owner == i ? READ : HELD;
 }
 
 /* ---- records from PID 1 ------------------------------------------------ */
@@ -1064,7 +1059,7 @@ arm(struct lw *w, int *npfd)
 	for (i = 0; i < w->cf->nstreams; i++) {
 		if (w->s[i].eof || w->s[i].waits)
 			continue;
-		if (!readable(w, i) && !held(w, i))
+		if (!may_read(w, i))
 			continue;	/* back-pressure: wait for the fd */
 		w->pfd[n] = (struct pollfd){ w->s[i].cf->fd, POLLIN, 0 };
 		w->pwho[n++] = i;
@@ -1081,7 +1076,7 @@ static void __attribute__((noreturn))
 run(struct lw *w)
 {
 	struct sink *k;
-	int i, n, timeout;
+	int i, n, r, timeout;
 
 	for (;;) {
 		w->now = now_ms();
@@ -1108,9 +1103,9 @@ run(struct lw *w)
 			if (w->pwho[i] < -1) {
 				k = &w->k[-2 - w->pwho[i]];
 				k->state = SK_OK;
-			} else if (readable(w, w->pwho[i])) {
+			} else if ((r = may_read(w, w->pwho[i])) == READ) {
 				read_stream(w, w->pwho[i]);
-			} else if (held(w, w->pwho[i])) {
+			} else if (r == HELD) {
 				/* Data, but another writer has the fd. */
 				k = &w->k[w->s[w->pwho[i]].sink];
 				w->s[w->pwho[i]].waits = 1;

@@ -62,19 +62,23 @@ lf_day(const char *s)
 {
 	long long day;
 	char back[16];
-	int i, y = 0, m, d;
+	int i, n = 0, v[3] = { 0, 0, 0 };
 
+	/* Year, month and day, each digits only, between the two dashes. */
 	for (i = 0; i < LF_DATE_LEN; i++)
-		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return -1;
+			n++;
+		} else if (s[i] >= '0' && s[i] <= '9')
+			v[n] = v[n] * 10 + (s[i] - '0');
+		else
 			return -1;
-	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	/* 2026-02-30 is not a day: only a date that round-trips is. */
-	day = lf_days(y, m, d);
+	/*
+	 * 2026-02-30 or 2026-13-01 is not a day: only a date that
+	 * round-trips is (a month or day out of range names another date).
+	 */
+	day = lf_days(v[0], v[1], v[2]);
 	lf_date(day, back, sizeof(back));
 	return strncmp(back, s, LF_DATE_LEN) == 0 ? day : -1;
 }

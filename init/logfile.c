@@ -113,12 +113,18 @@ lf_day_of_ms(long long ms)
 }
 
 long long
-lf_today(long long offset)
+lf_now(long long offset)
 {
 	struct timespec ts;
 
 	wall_clock(&ts, offset);
-	return lf_day_of_ms((long long)ts.tv_sec * 1000);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
+lf_today(long long offset)
+{
+	return lf_day_of_ms(lf_now(offset));
 }
 
 int

@@ -22,9 +22,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "logfile.h"
 #include "logpipe.h"
 #include "logwriter.h"
 #include "sig.h"
@@ -151,7 +151,6 @@ lp_event(struct logpipe *lp, int svc, const char *name, int level,
     const char *event, const struct field *f)
 {
 	char body[LOG_BODY_MAX + 1], out[LOG_EVENT_MAX];
-	struct timespec ts;
 	size_t n;
 
 	if (level < lp->level)
@@ -163,9 +162,7 @@ lp_event(struct logpipe *lp, int svc, const char *name, int level,
 		/* The log writer stamps it, in the order it writes lines. */
 		n = lw_rec_event(svc, body, n, out, sizeof(out));
 	} else {
-		wall_clock(&ts, lp->offset);
-		n = log_stamp((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-		    body, n, out, sizeof(out));
+		n = log_stamp(lf_now(lp->offset), body, n, out, sizeof(out));
 	}
 	emit(lp, out, n);
 }

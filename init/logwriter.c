@@ -213,11 +213,8 @@ lw_cut(const char *p, size_t n, size_t have, size_t cap, size_t *take)
 static long long
 stamp(struct lw *w)
 {
-	struct timespec ts;
-	long long ms;
+	long long ms = lf_now(w->cf->offset);
 
-	wall_clock(&ts, w->cf->offset);
-	ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (ms > w->stamp)
 		w->stamp = ms;
 	return w->stamp;

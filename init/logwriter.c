@@ -1157,45 +1157,53 @@ close_others(const struct lw_config *cf)
 	} while (next != ~0U);
 }
 
-#define ALIGN(n)	(((n) + 63) & ~(size_t)63)
+/* The size of struct lw rounded up to a cache line. */
+#define W_SIZE	((sizeof(struct lw) + 63) & ~(size_t)63)
 
 /* The writer's state for CF in one region from the kernel; NULL if none. */
 static struct lw *
 setup(const struct lw_config *cf)
 {
-	size_t cap, at[8], size = 0, ns = (size_t)cf->nstreams;
+	size_t cap, ns = (size_t)cf->nstreams, npfd = ns + 3;
 	struct stat a, b;
 	struct stream *s;
 	struct sink *k;
 	struct file *f;
 	struct lw *w;
-	char *m;
+	char *m, *p;
 	int i;
 
 	/* Every stream a 16 KiB line, unless there are many: 1 MiB in all. */
 	cap = ns > 0 ? LOG_LINES_POOL / ns : LOG_LINE_MAX;
 	cap = cap > LOG_LINE_MAX ? LOG_LINE_MAX : cap < LINE_MIN ? LINE_MIN : cap;
-	at[0] = size += ALIGN(sizeof(*w));
-	at[1] = size += ALIGN(ns * sizeof(struct stream));
-	at[2] = size += ALIGN((size_t)cf->nfiles * sizeof(struct file));
-	at[3] = size += ALIGN((ns + 3) * (sizeof(struct pollfd) + sizeof(int)));
-	at[4] = size += ALIGN(ns * cap);
-	at[5] = size += 2 * LOG_READ_MAX;
-	at[6] = size += LOG_QUEUE_MAX;
-	at[7] = size += LOG_BATCH_MAX;
-	size += LOG_READ_MAX;
-	if ((m = mem_get(size)) == NULL)
+	/*
+	 * W, its buffers of fixed size (each a multiple of 64 bytes: all on
+	 * cache lines), then the arrays CF sizes, from the most aligned
+	 * elements to the least, so that each starts aligned.
+	 */
+	m = mem_get(W_SIZE + 3 * LOG_READ_MAX + LOG_QUEUE_MAX + LOG_BATCH_MAX +
+	    ns * sizeof(struct stream) + (size_t)cf->nfiles * sizeof(struct file) +
+	    npfd * (sizeof(struct pollfd) + sizeof(int)) + ns * cap);
+	if (m == NULL)
 		return NULL;
 	w = (struct lw *)(void *)m;
 	w->cf = cf;
-	w->s = (struct stream *)(void *)(m + at[0]);
-	w->f = (struct file *)(void *)(m + at[1]);
-	w->pfd = (struct pollfd *)(void *)(m + at[2]);
-	w->pwho = (int *)(void *)(m + at[2] + (ns + 3) * sizeof(struct pollfd));
+	p = m + W_SIZE;
+	w->k[0].pend = p;
+	w->k[1].pend = p + LOG_READ_MAX;
+	w->rbuf = p + 2 * LOG_READ_MAX;
+	w->q = p + 3 * LOG_READ_MAX;
+	w->batch = w->q + LOG_QUEUE_MAX;
+	p = w->batch + LOG_BATCH_MAX;
+	w->s = (struct stream *)(void *)p;
+	p += ns * sizeof(struct stream);
+	w->f = (struct file *)(void *)p;
+	p += (size_t)cf->nfiles * sizeof(struct file);
+	w->pfd = (struct pollfd *)(void *)p;
+	p += npfd * sizeof(struct pollfd);
+	w->pwho = (int *)(void *)p;
+	p += npfd * sizeof(int);
 	w->linecap = cap;
-	w->q = m + at[5];
-	w->batch = m + at[6];
-	w->rbuf = m + at[7];
 	w->barrier = -1;
 	w->ev_ready = 1;
 	/* fd 1 and 2 on one file (2>&1): one fd to keep lines whole on. */
@@ -1208,7 +1216,6 @@ setup(const struct lw_config *cf)
 		k = &w->k[i];
 		k->fd = i + 1;
 		k->owner = k->pwho = NOBODY;
-		k->pend = m + at[4] + (size_t)i * LOG_READ_MAX;
 	}
 	for (i = 0; i < cf->nstreams; i++) {
 		/*
@@ -1221,7 +1228,7 @@ setup(const struct lw_config *cf)
 		s->cf = &cf->streams[i];
 		s->bol = 1;
 		s->head_ms = -1;
-		s->line = m + at[3] + (size_t)i * cap;
+		s->line = p + (size_t)i * cap;
 		s->sink = w->sink_of[s->cf->out == 1 ? 1 : 2];
 		s->pfxlen = fmt(s->pfx, sizeof(s->pfx), "%s | ", s->cf->name);
 	}

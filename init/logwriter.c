@@ -1025,10 +1025,8 @@ finished(const struct lw *w)
 	for (i = 0; i < w->cf->nstreams; i++)
 		if (!w->s[i].eof)
 			return 0;
-	for (i = 0; i < 2; i++)
-		if (w->k[i].plen > 0 && w->k[i].state != SK_DEAD)
-			return 0;
-	return 1;
+	/* A dead fd holds nothing: sink_error() dropped it, sink_put() keeps none. */
+	return w->k[0].plen == 0 && w->k[1].plen == 0;
 }
 
 /* The pollfds for this round, and the timeout (ms, -1: none). */

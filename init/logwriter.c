@@ -1029,6 +1029,14 @@ finished(const struct lw *w)
 	return w->k[0].plen == 0 && w->k[1].plen == 0;
 }
 
+/* Poll FD for EVENTS as pollfd *N, for WHO (see run()). */
+static void
+watch(struct lw *w, int *n, int fd, short events, int who)
+{
+	w->pfd[*n] = (struct pollfd){ fd, events, 0 };
+	w->pwho[(*n)++] = who;
+}
+
 /* The pollfds for this round, and the timeout (ms, -1: none). */
 static int
 arm(struct lw *w, int *npfd)
@@ -1037,16 +1045,12 @@ arm(struct lw *w, int *npfd)
 	long long t, next = -1;
 	int i, n = 0;
 
-	if (!w->ev_eof && !w->ev_ready) {
-		w->pfd[n] = (struct pollfd){ w->cf->evfd, POLLIN, 0 };
-		w->pwho[n++] = -1;
-	}
+	if (!w->ev_eof && !w->ev_ready)
+		watch(w, &n, w->cf->evfd, POLLIN, -1);
 	for (i = 0; i < w->nsinks; i++) {
 		k = &w->k[i];
-		if (k->state == SK_AGAIN) {
-			w->pfd[n] = (struct pollfd){ k->fd, POLLOUT, 0 };
-			w->pwho[n++] = -2 - i;
-		}
+		if (k->state == SK_AGAIN)
+			watch(w, &n, k->fd, POLLOUT, -2 - i);
 		t = k->state == SK_RETRY ? k->retry : hold_until(w, k);
 		if (t >= 0 && (next < 0 || t < next))
 			next = t;
@@ -1056,8 +1060,7 @@ arm(struct lw *w, int *npfd)
 			continue;
 		if (!may_read(w, i))
 			continue;	/* back-pressure: wait for the fd */
-		w->pfd[n] = (struct pollfd){ w->s[i].cf->fd, POLLIN, 0 };
-		w->pwho[n++] = i;
+		watch(w, &n, w->s[i].cf->fd, POLLIN, i);
 	}
 	*npfd = n;
 	/* Records to read, unless an F record or a full queue holds them. */

@@ -127,7 +127,7 @@ struct lw {
 	long long	 stamp;		/* last stamp given (epoch ms) */
 	int		 ev_eof, ev_ready;
 	int		 barrier;	/* service whose F record waits, or -1 */
-	size_t		 rlen;
+	size_t		 rlen, rused;	/* of rec: read, and records taken */
 	char		 rec[LOG_REC_MAX * 2];
 	size_t		 qlen;		/* stamped events waiting for fd 2 */
 	char		*q;
@@ -972,24 +972,24 @@ static void
 records(struct lw *w)
 {
 	char *nl;
-	size_t used = 0;
 	ssize_t n;
 
 	for (;;) {
 		if (w->barrier >= 0 && !flush_done(w))
 			break;
-		nl = memchr(w->rec + used, '\n', w->rlen - used);
+		nl = memchr(w->rec + w->rused, '\n', w->rlen - w->rused);
 		if (nl != NULL) {
 			/* Events wait while stderr cannot take one more. */
 			if (w->qlen + LOG_EVENT_MAX > LOG_QUEUE_MAX)
 				break;
-			record(w, w->rec + used, (size_t)(nl - w->rec) + 1 - used);
-			used = (size_t)(nl - w->rec) + 1;
+			record(w, w->rec + w->rused,
+			    (size_t)(nl - w->rec) + 1 - w->rused);
+			w->rused = (size_t)(nl - w->rec) + 1;
 			continue;
 		}
-		memmove(w->rec, w->rec + used, w->rlen - used);
-		w->rlen -= used;
-		used = 0;
+		memmove(w->rec, w->rec + w->rused, w->rlen - w->rused);
+		w->rlen -= w->rused;
+		w->rused = 0;
 		if (w->rlen == sizeof(w->rec))
 			w->rlen = 0;	/* no record is this long: resync */
 		if (w->ev_eof || !w->ev_ready)
@@ -1009,8 +1009,6 @@ records(struct lw *w)
 		}
 		w->rlen += (size_t)n;
 	}
-	memmove(w->rec, w->rec + used, w->rlen - used);
-	w->rlen -= used;
 }
 
 /* ---- the loop ------------------------------------------------------------- */

@@ -135,11 +135,8 @@ lf_open(int dirfd, const char *fname, int write, const char **why)
 
 	*why = NULL;
 	/* O_NONBLOCK: a FIFO planted here must not hang us. */
-	if (write)
-		fd = openat(dirfd, fname, O_WRONLY | O_APPEND | O_CREAT |
-		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640);
-	else
-		fd = openat(dirfd, fname, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dirfd, fname, (write ? O_WRONLY | O_APPEND | O_CREAT |
+	    O_NOFOLLOW : O_RDONLY) | O_NONBLOCK | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		e = errno;
 		if (lstat_at(dirfd, fname, &st) == 0) {

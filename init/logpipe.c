@@ -223,16 +223,17 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 	 * `init start`, where init's own events share it: the writer puts
 	 * them between lines.  `init --` hands its child init's own fds.
 	 */
-	for (i = 0; i < cs->n && !tty; i++) {
+	for (i = 0; i < cs->n; i++) {
+		/* In a terminal too: events still go to the files. */
+		lp->logging |= *cs->svc[i].log_dir != '\0';
+		if (tty)
+			continue;
 		lp->capture[i][0] = *cs->svc[i].log_dir != '\0' ||
 		    cs->svc[i].log_prefix || cs->multi;
 		lp->capture[i][1] = lp->capture[i][0] ||
 		    cs->svc[i].mode == MODE_START;
 		lp->logging |= lp->capture[i][1];
 	}
-	/* In a terminal too: events still go to the files. */
-	for (i = 0; i < cs->n; i++)
-		lp->logging |= *cs->svc[i].log_dir != '\0';
 	if (!lp->logging)
 		return;
 	for (i = 0; i < cs->n; i++)
@@ -247,10 +248,9 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 			lp->rd[i][k] = p[0];
 			lp->wr[i][k] = p[1];
 		}
-	if (pipe2(p, O_CLOEXEC) < 0)
+	/* The record pipe: both ends non-blocking. */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		goto fail;
-	fd_ctl(p[0], F_SETFL, O_NONBLOCK);
-	fd_ctl(p[1], F_SETFL, O_NONBLOCK);
 	lp->evrd = p[0];
 	lp->evwr = p[1];
 	return;

@@ -346,13 +346,11 @@ file_open(struct lw *w, struct file *f, long long day, const char **why)
 	return 0;
 }
 
-/* File FI failed with ERR (or WHY) for DAY's file; LINES more were lost. */
+/* File F failed with ERR (or WHY) for DAY's file; LINES more were lost. */
 static void
-file_fail(struct lw *w, int fi, long long day, int err, const char *why,
-    unsigned long lines)
+file_fail(struct lw *w, struct file *f, long long day, int err,
+    const char *why, unsigned long lines)
 {
-	struct file *f = &w->f[fi];
-
 	f->missed += lines;
 	f->retry = w->now + RETRY_MS;
 	/* ENOSPC passes; anything else may be the directory's doing. */
@@ -442,20 +440,20 @@ file_write(struct lw *w, const struct seg *g)
 	}
 	for (again = 0;; again++) {
 		if (file_open(w, f, g->day, &why) < 0) {
-			file_fail(w, g->file, g->day, errno, why, g->lines);
+			file_fail(w, f, g->day, errno, why, g->lines);
 			return;
 		}
 		done = write_some(f->fd, p, g->len);
 		if (done < g->len) {
 			err = errno;
 			/* Back to the last whole line: no torn line stays. */
-			nl = done > 0 ? memrchr(p, '\n', done) : NULL;
+			nl = memrchr(p, '\n', done);
 			keep = nl != NULL ? (size_t)(nl - p) + 1 : 0;
 			if (done > keep && fd_stat(f->fd, &st) == 0)
 				if (ftruncate(f->fd, st.st_size -
 				    (off_t)(done - keep)) < 0)
 					err = errno;
-			file_fail(w, g->file, g->day, err, NULL,
+			file_fail(w, f, g->day, err, NULL,
 			    count_lines(p + keep, g->len - keep));
 			return;
 		}

@@ -449,8 +449,9 @@ file_write(struct lw *w, const struct seg *g)
 			/* Back to the last whole line: no torn line stays. */
 			nl = memrchr(p, '\n', done);
 			keep = nl != NULL ? (size_t)(nl - p) + 1 : 0;
+			/* ftruncate(2) as the system call (64-bit: one length argument). */
 			if (done > keep && fd_stat(f->fd, &st) == 0)
-				if (ftruncate(f->fd, st.st_size -
+				if (syscall(SYS_ftruncate, f->fd, st.st_size -
 				    (off_t)(done - keep)) < 0)
 					err = errno;
 			file_fail(w, f, g->day, err, NULL,
@@ -625,7 +626,8 @@ sink_write(struct lw *w, struct sink *k, int who, const char *data, size_t n)
 
 	while (done < n) {
 		cnt = pieces(s, data + done, n - done, iov, ispfx);
-		got = writev(k->fd, iov, cnt);
+		/* The system call: musl's writev() only adds thread cancellation. */
+		got = syscall(SYS_writev, k->fd, iov, cnt);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {

@@ -172,7 +172,8 @@ lp_flush(struct logpipe *lp, int svc)
 {
 	char rec[16];
 
-	if (lp->rec && (lp->capture[svc][0] || lp->capture[svc][1]))
+	/* A captured stdout comes with a captured stderr (lp_init()). */
+	if (lp->rec && lp->capture[svc][1])
 		emit(lp, rec, lw_rec_flush(svc, rec, sizeof(rec)));
 }
 
@@ -325,8 +326,9 @@ lp_writer(struct logpipe *lp)
 void
 lp_streams(const struct logpipe *lp, int svc, int *out, int *err)
 {
-	*out = lp->capture[svc][0] ? lp->wr[svc][0] : -1;
-	*err = lp->capture[svc][1] ? lp->wr[svc][1] : -1;
+	/* A stream not captured has no pipe: -1. */
+	*out = lp->wr[svc][0];
+	*err = lp->wr[svc][1];
 }
 
 void

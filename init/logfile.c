@@ -96,12 +96,14 @@ long long
 lf_match(const char *name, const char *fname)
 {
 	size_t nlen = strlen(name);
+	long long day;
 
-	if (strncmp(fname, name, nlen) != 0 || fname[nlen] != '-' ||
-	    strlen(fname + nlen + 1) != LF_DATE_LEN + 4 ||
-	    strcmp(fname + nlen + 1 + LF_DATE_LEN, ".log") != 0)
+	if (strncmp(fname, name, nlen) != 0 || fname[nlen] != '-')
 		return -1;
-	return lf_day(fname + nlen + 1);
+	/* A date stops at the NUL of a shorter name; then ".log" and no more. */
+	day = lf_day(fname + nlen + 1);
+	return day >= 0 && strcmp(fname + nlen + 1 + LF_DATE_LEN, ".log") == 0 ?
+	    day : -1;
 }
 
 long long

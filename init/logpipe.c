@@ -212,9 +212,9 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 	lp->format = cs->top->log_format;
 	lp->offset = clock_offset();
 	lp->evrd = lp->evwr = -1;
-	for (i = 0; i < SERVICES_MAX; i++)
-		for (k = 0; k < 2; k++)
-			lp->rd[i][k] = lp->wr[i][k] = -1;
+	/* No pipe yet: every end -1 (all bits set). */
+	memset(lp->rd, 0xff, sizeof(lp->rd));
+	memset(lp->wr, 0xff, sizeof(lp->wr));
 	open_out(lp);
 	/*
 	 * What goes through the log writer.  In a terminal: nothing, the

@@ -822,7 +822,7 @@ fast_lines(struct lw *w, struct stream *s, long long day, const char *p,
 static void
 to_file(struct lw *w, struct stream *s, const char *p, size_t n)
 {
-	long long day = lf_day_of_ms(w->stamp);
+	long long day = lf_day_of_ms(stamp(w));
 	size_t take;
 	int how;
 
@@ -856,7 +856,8 @@ to_file(struct lw *w, struct stream *s, const char *p, size_t n)
 static void
 end_part(struct lw *w, struct stream *s)
 {
-	if (s->len > 0 && s->cf->file >= 0)
+	/* Only a stream with a file keeps a line (to_file()). */
+	if (s->len > 0)
 		file_line(w, s, s->line, s->len, 1);
 	s->len = 0;
 }
@@ -884,7 +885,6 @@ read_stream(struct lw *w, int i)
 	s->drain = s->drain > (size_t)n ? s->drain - (size_t)n : 0;
 	/* Its service is gone and this was the last of what it wrote. */
 	s->exited = w->barrier == s->cf->svc && s->drain == 0;
-	stamp(w);
 	if (s->cf->file >= 0)
 		to_file(w, s, w->rbuf, (size_t)n);
 	pass(w, i, w->rbuf, (size_t)n);

@@ -138,6 +138,8 @@ struct lw {
 	char		*rbuf;
 	struct pollfd	*pfd;
 	int		*pwho;
+	/* own_event()'s fields, used up before its line goes anywhere. */
+	struct log_event ev;
 };
 
 /* ---- records ------------------------------------------------------------ */
@@ -260,20 +262,19 @@ own_event(struct lw *w, int about, int dest, int level, const char *desc,
 {
 	const struct lw_config *cf = w->cf;
 	char body[LOG_BODY_MAX + 1];
-	struct log_event e;
 	const char *name, *event;
 	va_list ap;
 	size_t n;
 
 	va_start(ap, desc);
-	event = log_fields(&e, desc, ap);
+	event = log_fields(&w->ev, desc, ap);
 	va_end(ap);
 	if (about < 0)
 		about = cf->global_file;
 	name = about >= 0 ? cf->files[about].name :
 	    cf->nstreams > 0 ? cf->streams[0].name : "init";
 	n = log_body(about >= 0 ? cf->files[about].format : FMT_TEXT, level,
-	    name, event, e.f, body, sizeof(body));
+	    name, event, w->ev.f, body, sizeof(body));
 	emit(w, dest, body, n);
 }
 

@@ -104,8 +104,7 @@ struct file {			/* the writer's side of one lw_file */
 	int		 recovered;
 	int		 failed;
 	long long	 fail_day;
-	int		 fail_err;
-	const char	*fail_why;
+	const char	*fail_why;	/* its error */
 };
 
 struct seg {			/* a run of whole lines in the batch */
@@ -361,8 +360,7 @@ file_fail(struct lw *w, struct file *f, long long day, int err,
 	f->broken = 1;
 	f->failed = 1;
 	f->fail_day = day;
-	f->fail_err = err;
-	f->fail_why = why;
+	f->fail_why = why != NULL ? why : strerror(err);
 }
 
 /* Say what happened to file FI in the batch just written. */
@@ -380,7 +378,7 @@ file_news(struct lw *w, int fi)
 		/* Warned once; lines keep flowing to stdout and stderr. */
 		own_event(w, fi, global != fi ? global : -1, LV_WARN,
 		    "log_file_failed dir=%s file=%s error=%s", f->cf->dir, name,
-		    f->fail_why != NULL ? f->fail_why : strerror(f->fail_err));
+		    f->fail_why);
 	}
 	if (f->recovered) {
 		f->recovered = 0;

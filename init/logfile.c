@@ -62,19 +62,23 @@ lf_day(const char *s)
 {
 	long long day;
 	char back[16];
-	int i, y = 0, m, d;
+	int i, n = 0, v[3] = { 0, 0, 0 };
 
+	/* Year, month and day, each digits only, between the two dashes. */
 	for (i = 0; i < LF_DATE_LEN; i++)
-		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return -1;
+			n++;
+		} else if (s[i] >= '0' && s[i] <= '9')
+			v[n] = v[n] * 10 + (s[i] - '0');
+		else
 			return -1;
-	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	/* 2026-02-30 is not a day: only a date that round-trips is. */
-	day = lf_days(y, m, d);
+	/*
+	 * 2026-02-30 or 2026-13-01 is not a day: only a date that
+	 * round-trips is (a month or day out of range names another date).
+	 */
+	day = lf_days(v[0], v[1], v[2]);
 	lf_date(day, back, sizeof(back));
 	return strncmp(back, s, LF_DATE_LEN) == 0 ? day : -1;
 }
@@ -92,12 +96,14 @@ long long
 lf_match(const char *name, const char *fname)
 {
 	size_t nlen = strlen(name);
+	long long day;
 
-	if (strncmp(fname, name, nlen) != 0 || fname[nlen] != '-' ||
-	    strlen(fname + nlen + 1) != LF_DATE_LEN + 4 ||
-	    strcmp(fname + nlen + 1 + LF_DATE_LEN, ".log") != 0)
+	if (strncmp(fname, name, nlen) != 0 || fname[nlen] != '-')
 		return -1;
-	return lf_day(fname + nlen + 1);
+	/* A date stops at the NUL of a shorter name; then ".log" and no more. */
+	day = lf_day(fname + nlen + 1);
+	return day >= 0 && strcmp(fname + nlen + 1 + LF_DATE_LEN, ".log") == 0 ?
+	    day : -1;
 }
 
 long long
@@ -109,12 +115,18 @@ lf_day_of_ms(long long ms)
 }
 
 long long
-lf_today(long long offset)
+lf_now(long long offset)
 {
 	struct timespec ts;
 
 	wall_clock(&ts, offset);
-	return lf_day_of_ms((long long)ts.tv_sec * 1000);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
+lf_today(long long offset)
+{
+	return lf_day_of_ms(lf_now(offset));
 }
 
 int
@@ -125,11 +137,8 @@ lf_open(int dirfd, const char *fname, int write, const char **why)
 
 	*why = NULL;
 	/* O_NONBLOCK: a FIFO planted here must not hang us. */
-	if (write)
-		fd = openat(dirfd, fname, O_WRONLY | O_APPEND | O_CREAT |
-		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640);
-	else
-		fd = openat(dirfd, fname, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dirfd, fname, (write ? O_WRONLY | O_APPEND | O_CREAT |
+	    O_NOFOLLOW : O_RDONLY) | O_NONBLOCK | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		e = errno;
 		if (lstat_at(dirfd, fname, &st) == 0) {

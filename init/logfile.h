@@ -27,6 +27,8 @@ size_t	lf_name(const char *, long long, char *, size_t);
 long long lf_match(const char *, const char *);
 /* Day number of the epoch millisecond MS (days since 1970-01-01). */
 long long lf_day_of_ms(long long);
+/* The wall clock shifted by OFFSET seconds, in epoch milliseconds. */
+long long lf_now(long long);
 /* Today by the wall clock shifted by OFFSET seconds. */
 long long lf_today(long long);
 

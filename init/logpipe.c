@@ -22,9 +22,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "logfile.h"
 #include "logpipe.h"
 #include "logwriter.h"
 #include "sig.h"
@@ -151,7 +151,6 @@ lp_event(struct logpipe *lp, int svc, const char *name, int level,
     const char *event, const struct field *f)
 {
 	char body[LOG_BODY_MAX + 1], out[LOG_EVENT_MAX];
-	struct timespec ts;
 	size_t n;
 
 	if (level < lp->level)
@@ -163,9 +162,7 @@ lp_event(struct logpipe *lp, int svc, const char *name, int level,
 		/* The log writer stamps it, in the order it writes lines. */
 		n = lw_rec_event(svc, body, n, out, sizeof(out));
 	} else {
-		wall_clock(&ts, lp->offset);
-		n = log_stamp((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-		    body, n, out, sizeof(out));
+		n = log_stamp(lf_now(lp->offset), body, n, out, sizeof(out));
 	}
 	emit(lp, out, n);
 }
@@ -175,7 +172,8 @@ lp_flush(struct logpipe *lp, int svc)
 {
 	char rec[16];
 
-	if (lp->rec && (lp->capture[svc][0] || lp->capture[svc][1]))
+	/* A captured stdout comes with a captured stderr (lp_init()). */
+	if (lp->rec && lp->capture[svc][1])
 		emit(lp, rec, lw_rec_flush(svc, rec, sizeof(rec)));
 }
 
@@ -185,6 +183,21 @@ close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+/* Close every pipe end init holds. */
+static void
+close_pipes(struct logpipe *lp)
+{
+	int i, k;
+
+	for (i = 0; i < SERVICES_MAX; i++)
+		for (k = 0; k < 2; k++) {
+			close_fd(&lp->rd[i][k]);
+			close_fd(&lp->wr[i][k]);
+		}
+	close_fd(&lp->evrd);
+	close_fd(&lp->evwr);
 }
 
 void
@@ -199,9 +212,9 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 	lp->format = cs->top->log_format;
 	lp->offset = clock_offset();
 	lp->evrd = lp->evwr = -1;
-	for (i = 0; i < SERVICES_MAX; i++)
-		for (k = 0; k < 2; k++)
-			lp->rd[i][k] = lp->wr[i][k] = -1;
+	/* No pipe yet: every end -1 (all bits set). */
+	memset(lp->rd, 0xff, sizeof(lp->rd));
+	memset(lp->wr, 0xff, sizeof(lp->wr));
 	open_out(lp);
 	/*
 	 * What goes through the log writer.  In a terminal: nothing, the
@@ -211,16 +224,17 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 	 * `init start`, where init's own events share it: the writer puts
 	 * them between lines.  `init --` hands its child init's own fds.
 	 */
-	for (i = 0; i < cs->n && !tty; i++) {
+	for (i = 0; i < cs->n; i++) {
+		/* In a terminal too: events still go to the files. */
+		lp->logging |= *cs->svc[i].log_dir != '\0';
+		if (tty)
+			continue;
 		lp->capture[i][0] = *cs->svc[i].log_dir != '\0' ||
 		    cs->svc[i].log_prefix || cs->multi;
 		lp->capture[i][1] = lp->capture[i][0] ||
 		    cs->svc[i].mode == MODE_START;
 		lp->logging |= lp->capture[i][1];
 	}
-	/* In a terminal too: events still go to the files. */
-	for (i = 0; i < cs->n; i++)
-		lp->logging |= *cs->svc[i].log_dir != '\0';
 	if (!lp->logging)
 		return;
 	for (i = 0; i < cs->n; i++)
@@ -235,22 +249,17 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 			lp->rd[i][k] = p[0];
 			lp->wr[i][k] = p[1];
 		}
-	if (pipe2(p, O_CLOEXEC) < 0)
+	/* The record pipe: both ends non-blocking. */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		goto fail;
-	fd_ctl(p[0], F_SETFL, O_NONBLOCK);
-	fd_ctl(p[1], F_SETFL, O_NONBLOCK);
 	lp->evrd = p[0];
 	lp->evwr = p[1];
 	return;
 fail:
 	lp_event(lp, -1, NULL, LV_WARN, "log_pipes_failed", (struct field[]){
 	    FS("error", strerror(errno)), FEND });
-	for (i = 0; i < cs->n; i++)
-		for (k = 0; k < 2; k++) {
-			close_fd(&lp->rd[i][k]);
-			close_fd(&lp->wr[i][k]);
-			lp->capture[i][k] = 0;
-		}
+	close_pipes(lp);
+	memset(lp->capture, 0, sizeof(lp->capture));
 	lp->logging = 0;
 }
 
@@ -271,11 +280,15 @@ writer_config(struct logpipe *lp, struct lw_config *cf)
 			lp->files[cf->nfiles++] = (struct lw_file){ c->log_dir,
 			    c->name, c->log_format, c->log_keep_days };
 		}
-		for (k = 0; k < 2; k++)
-			if (lp->capture[i][k])
-				lp->streams[cf->nstreams++] = (struct lw_stream){
-				    lp->rd[i][k], k + 1, lp->svc_file[i], i,
-				    c->name, streams[k], c->log_prefix };
+	}
+	/* Each service's stdout, then its stderr: stream K of I is 2I+K. */
+	for (i = 0; i < 2 * lp->cs->n; i++) {
+		c = &lp->cs->svc[i / 2];
+		k = i % 2;
+		if (lp->capture[i / 2][k])
+			lp->streams[cf->nstreams++] = (struct lw_stream){
+			    lp->rd[i / 2][k], k + 1, lp->svc_file[i / 2], i / 2,
+			    c->name, streams[k], c->log_prefix };
 	}
 	cf->files = lp->files;
 	cf->streams = lp->streams;
@@ -317,8 +330,9 @@ lp_writer(struct logpipe *lp)
 void
 lp_streams(const struct logpipe *lp, int svc, int *out, int *err)
 {
-	*out = lp->capture[svc][0] ? lp->wr[svc][0] : -1;
-	*err = lp->capture[svc][1] ? lp->wr[svc][1] : -1;
+	/* A stream not captured has no pipe: -1. */
+	*out = lp->wr[svc][0];
+	*err = lp->wr[svc][1];
 }
 
 void
@@ -327,7 +341,6 @@ lp_finish(struct logpipe *lp, long long ms)
 	long long deadline = now_ms() + ms, left;
 	struct pollfd p;
 	siginfo_t si;
-	int i, k;
 
 	while (lp->qlen > 0 && (left = deadline - now_ms()) > 0) {
 		p.fd = lp->out;
@@ -336,13 +349,7 @@ lp_finish(struct logpipe *lp, long long ms)
 			break;
 		lp_drain(lp);
 	}
-	for (i = 0; i < SERVICES_MAX; i++)
-		for (k = 0; k < 2; k++) {
-			close_fd(&lp->rd[i][k]);
-			close_fd(&lp->wr[i][k]);
-		}
-	close_fd(&lp->evrd);
-	close_fd(&lp->evwr);
+	close_pipes(lp);
 	/* Closing our ends gave the writer EOF: let it drain and exit. */
 	while (lp->writer > 0 && waitpid(lp->writer, NULL, WNOHANG) == 0) {
 		left = deadline - now_ms();

@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -103,8 +104,7 @@ struct file {			/* the writer's side of one lw_file */
 	int		 recovered;
 	int		 failed;
 	long long	 fail_day;
-	int		 fail_err;
-	const char	*fail_why;
+	const char	*fail_why;	/* its error */
 };
 
 struct seg {			/* a run of whole lines in the batch */
@@ -126,7 +126,7 @@ struct lw {
 	long long	 stamp;		/* last stamp given (epoch ms) */
 	int		 ev_eof, ev_ready;
 	int		 barrier;	/* service whose F record waits, or -1 */
-	size_t		 rlen;
+	size_t		 rlen, rused;	/* of rec: read, and records taken */
 	char		 rec[LOG_REC_MAX * 2];
 	size_t		 qlen;		/* stamped events waiting for fd 2 */
 	char		*q;
@@ -137,6 +137,8 @@ struct lw {
 	char		*rbuf;
 	struct pollfd	*pfd;
 	int		*pwho;
+	/* own_event()'s fields, used up before its line goes anywhere. */
+	struct log_event ev;
 };
 
 /* ---- records ------------------------------------------------------------ */
@@ -212,11 +214,8 @@ lw_cut(const char *p, size_t n, size_t have, size_t cap, size_t *take)
 static long long
 stamp(struct lw *w)
 {
-	struct timespec ts;
-	long long ms;
+	long long ms = lf_now(w->cf->offset);
 
-	wall_clock(&ts, w->cf->offset);
-	ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (ms > w->stamp)
 		w->stamp = ms;
 	return w->stamp;
@@ -252,23 +251,29 @@ emit(struct lw *w, int fi, const char *body, size_t blen)
 
 /*
  * An event of the log writer's own about file ABOUT (its name and format;
- * -1: supervisor-wide), to stderr and to file DEST (-1: none).
+ * -1: supervisor-wide), to stderr and to file DEST (-1: none), from a
+ * descriptor and its values (see LOG_DESC).  No value is floating-point:
+ * no vector registers saved for va_arg.
  */
-static void
-own_event(struct lw *w, int about, int dest, int level, const char *event,
-    const struct field *fields)
+static void __attribute__((target("general-regs-only"))) LOG_DESC(5)
+own_event(struct lw *w, int about, int dest, int level, const char *desc,
+    ...)
 {
 	const struct lw_config *cf = w->cf;
 	char body[LOG_BODY_MAX + 1];
-	const char *name;
+	const char *name, *event;
+	va_list ap;
 	size_t n;
 
+	va_start(ap, desc);
+	event = log_fields(&w->ev, desc, ap);
+	va_end(ap);
 	if (about < 0)
 		about = cf->global_file;
 	name = about >= 0 ? cf->files[about].name :
 	    cf->nstreams > 0 ? cf->streams[0].name : "init";
 	n = log_body(about >= 0 ? cf->files[about].format : FMT_TEXT, level,
-	    name, event, fields, body, sizeof(body));
+	    name, event, w->ev.f, body, sizeof(body));
 	emit(w, dest, body, n);
 }
 
@@ -341,13 +346,11 @@ file_open(struct lw *w, struct file *f, long long day, const char **why)
 	return 0;
 }
 
-/* File FI failed with ERR (or WHY) for DAY's file; LINES more were lost. */
+/* File F failed with ERR (or WHY) for DAY's file; LINES more were lost. */
 static void
-file_fail(struct lw *w, int fi, long long day, int err, const char *why,
-    unsigned long lines)
+file_fail(struct lw *w, struct file *f, long long day, int err,
+    const char *why, unsigned long lines)
 {
-	struct file *f = &w->f[fi];
-
 	f->missed += lines;
 	f->retry = w->now + RETRY_MS;
 	/* ENOSPC passes; anything else may be the directory's doing. */
@@ -357,8 +360,7 @@ file_fail(struct lw *w, int fi, long long day, int err, const char *why,
 	f->broken = 1;
 	f->failed = 1;
 	f->fail_day = day;
-	f->fail_err = err;
-	f->fail_why = why;
+	f->fail_why = why != NULL ? why : strerror(err);
 }
 
 /* Say what happened to file FI in the batch just written. */
@@ -375,16 +377,15 @@ file_news(struct lw *w, int fi)
 		lf_name(f->cf->name, f->fail_day, name, sizeof(name));
 		/* Warned once; lines keep flowing to stdout and stderr. */
 		own_event(w, fi, global != fi ? global : -1, LV_WARN,
-		    "log_file_failed", (struct field[]){ FS("dir", f->cf->dir),
-		    FS("file", name), FS("error", f->fail_why != NULL ?
-		    f->fail_why : strerror(f->fail_err)), FEND });
+		    "log_file_failed dir=%s file=%s error=%s", f->cf->dir, name,
+		    f->fail_why);
 	}
 	if (f->recovered) {
 		f->recovered = 0;
 		missed = f->missed;
 		f->missed = 0;
-		own_event(w, fi, fi, LV_INFO, "log_file_recovered",
-		    (struct field[]){ FN("missed_lines", missed), FEND });
+		own_event(w, fi, fi, LV_INFO,
+		    "log_file_recovered missed_lines=%llu", missed);
 	}
 }
 
@@ -438,20 +439,21 @@ file_write(struct lw *w, const struct seg *g)
 	}
 	for (again = 0;; again++) {
 		if (file_open(w, f, g->day, &why) < 0) {
-			file_fail(w, g->file, g->day, errno, why, g->lines);
+			file_fail(w, f, g->day, errno, why, g->lines);
 			return;
 		}
 		done = write_some(f->fd, p, g->len);
 		if (done < g->len) {
 			err = errno;
 			/* Back to the last whole line: no torn line stays. */
-			nl = done > 0 ? memrchr(p, '\n', done) : NULL;
+			nl = memrchr(p, '\n', done);
 			keep = nl != NULL ? (size_t)(nl - p) + 1 : 0;
+			/* ftruncate(2) as the system call (64-bit: one length argument). */
 			if (done > keep && fd_stat(f->fd, &st) == 0)
-				if (ftruncate(f->fd, st.st_size -
+				if (syscall(SYS_ftruncate, f->fd, st.st_size -
 				    (off_t)(done - keep)) < 0)
 					err = errno;
-			file_fail(w, g->file, g->day, err, NULL,
+			file_fail(w, f, g->day, err, NULL,
 			    count_lines(p + keep, g->len - keep));
 			return;
 		}
@@ -567,10 +569,9 @@ sink_error(struct lw *w, struct sink *k, int err)
 			w->qlen = 0;
 	}
 	if (!k->warned || dead)
-		own_event(w, -1, w->cf->global_file, LV_WARN, "log_output_failed",
-		    (struct field[]){ FN("fd", k->fd),
-		    FS("error", strerror(err)),
-		    FS("then", dead ? "stop" : "retry"), FEND });
+		own_event(w, -1, w->cf->global_file, LV_WARN,
+		    "log_output_failed fd=%d error=%s then=%s", k->fd,
+		    strerror(err), dead ? "stop" : "retry");
 	k->warned = 1;
 }
 
@@ -624,7 +625,8 @@ sink_write(struct lw *w, struct sink *k, int who, const char *data, size_t n)
 
 	while (done < n) {
 		cnt = pieces(s, data + done, n - done, iov, ispfx);
-		got = writev(k->fd, iov, cnt);
+		/* The system call: musl's writev() only adds thread cancellation. */
+		got = syscall(SYS_writev, k->fd, iov, cnt);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
@@ -647,8 +649,7 @@ sink_write(struct lw *w, struct sink *k, int who, const char *data, size_t n)
 		if (k->warned && k->state != SK_DEAD) {
 			k->warned = 0;
 			own_event(w, -1, w->cf->global_file, LV_INFO,
-			    "log_output_recovered",
-			    (struct field[]){ FN("fd", k->fd), FEND });
+			    "log_output_recovered fd=%d", k->fd);
 		}
 	}
 	return done;
@@ -820,7 +821,7 @@ fast_lines(struct lw *w, struct stream *s, long long day, const char *p,
 static void
 to_file(struct lw *w, struct stream *s, const char *p, size_t n)
 {
-	long long day = lf_day_of_ms(w->stamp);
+	long long day = lf_day_of_ms(stamp(w));
 	size_t take;
 	int how;
 
@@ -854,7 +855,8 @@ to_file(struct lw *w, struct stream *s, const char *p, size_t n)
 static void
 end_part(struct lw *w, struct stream *s)
 {
-	if (s->len > 0 && s->cf->file >= 0)
+	/* Only a stream with a file keeps a line (to_file()). */
+	if (s->len > 0)
 		file_line(w, s, s->line, s->len, 1);
 	s->len = 0;
 }
@@ -882,33 +884,27 @@ read_stream(struct lw *w, int i)
 	s->drain = s->drain > (size_t)n ? s->drain - (size_t)n : 0;
 	/* Its service is gone and this was the last of what it wrote. */
 	s->exited = w->barrier == s->cf->svc && s->drain == 0;
-	stamp(w);
 	if (s->cf->file >= 0)
 		to_file(w, s, w->rbuf, (size_t)n);
 	pass(w, i, w->rbuf, (size_t)n);
 }
 
-/* Whether stream I may be read now: its fd is free, or its own. */
+/*
+ * Whether stream I may be read now (READ: its fd is free, or its own),
+ * waits only because another writer has an unfinished line on its fd
+ * (HELD), or waits for its fd to take what it holds (0).
+ */
+enum { READ = 1, HELD };
 static int
-readable(const struct lw *w, int i)
+may_read(const struct lw *w, int i)
 {
 	const struct sink *k = &w->k[w->s[i].sink];
 
 	if (k->state == SK_DEAD)
-		return 1;
+		return READ;
 	if (k->plen > 0 || k->state != SK_OK)
 		return 0;
-	return k->owner == NOBODY || k->owner == i;
-}
-
-/* Whether stream I waits only because another writer has an unfinished line on its fd. */
-static int
-held(const struct lw *w, int i)
-{
-	const struct sink *k = &w->k[w->s[i].sink];
-
-	return k->state == SK_OK && k->plen == 0 && k->owner != NOBODY &&
-	    k->owner != i;
+	return k->owner == NOBODY || k->owner == i ? READ : HELD;
 }
 
 /* ---- records from PID 1 ------------------------------------------------ */
@@ -975,24 +971,24 @@ static void
 records(struct lw *w)
 {
 	char *nl;
-	size_t used = 0;
 	ssize_t n;
 
 	for (;;) {
 		if (w->barrier >= 0 && !flush_done(w))
 			break;
-		nl = memchr(w->rec + used, '\n', w->rlen - used);
+		nl = memchr(w->rec + w->rused, '\n', w->rlen - w->rused);
 		if (nl != NULL) {
 			/* Events wait while stderr cannot take one more. */
 			if (w->qlen + LOG_EVENT_MAX > LOG_QUEUE_MAX)
 				break;
-			record(w, w->rec + used, (size_t)(nl - w->rec) + 1 - used);
-			used = (size_t)(nl - w->rec) + 1;
+			record(w, w->rec + w->rused,
+			    (size_t)(nl - w->rec) + 1 - w->rused);
+			w->rused = (size_t)(nl - w->rec) + 1;
 			continue;
 		}
-		memmove(w->rec, w->rec + used, w->rlen - used);
-		w->rlen -= used;
-		used = 0;
+		memmove(w->rec, w->rec + w->rused, w->rlen - w->rused);
+		w->rlen -= w->rused;
+		w->rused = 0;
 		if (w->rlen == sizeof(w->rec))
 			w->rlen = 0;	/* no record is this long: resync */
 		if (w->ev_eof || !w->ev_ready)
@@ -1012,8 +1008,6 @@ records(struct lw *w)
 		}
 		w->rlen += (size_t)n;
 	}
-	memmove(w->rec, w->rec + used, w->rlen - used);
-	w->rlen -= used;
 }
 
 /* ---- the loop ------------------------------------------------------------- */
@@ -1028,10 +1022,16 @@ finished(const struct lw *w)
 	for (i = 0; i < w->cf->nstreams; i++)
 		if (!w->s[i].eof)
 			return 0;
-	for (i = 0; i < 2; i++)
-		if (w->k[i].plen > 0 && w->k[i].state != SK_DEAD)
-			return 0;
-	return 1;
+	/* A dead fd holds nothing: sink_error() dropped it, sink_put() keeps none. */
+	return w->k[0].plen == 0 && w->k[1].plen == 0;
+}
+
+/* Poll FD for EVENTS as pollfd *N, for WHO (see run()). */
+static void
+watch(struct lw *w, int *n, int fd, short events, int who)
+{
+	w->pfd[*n] = (struct pollfd){ fd, events, 0 };
+	w->pwho[(*n)++] = who;
 }
 
 /* The pollfds for this round, and the timeout (ms, -1: none). */
@@ -1042,16 +1042,12 @@ arm(struct lw *w, int *npfd)
 	long long t, next = -1;
 	int i, n = 0;
 
-	if (!w->ev_eof && !w->ev_ready) {
-		w->pfd[n] = (struct pollfd){ w->cf->evfd, POLLIN, 0 };
-		w->pwho[n++] = -1;
-	}
+	if (!w->ev_eof && !w->ev_ready)
+		watch(w, &n, w->cf->evfd, POLLIN, -1);
 	for (i = 0; i < w->nsinks; i++) {
 		k = &w->k[i];
-		if (k->state == SK_AGAIN) {
-			w->pfd[n] = (struct pollfd){ k->fd, POLLOUT, 0 };
-			w->pwho[n++] = -2 - i;
-		}
+		if (k->state == SK_AGAIN)
+			watch(w, &n, k->fd, POLLOUT, -2 - i);
 		t = k->state == SK_RETRY ? k->retry : hold_until(w, k);
 		if (t >= 0 && (next < 0 || t < next))
 			next = t;
@@ -1059,10 +1055,9 @@ arm(struct lw *w, int *npfd)
 	for (i = 0; i < w->cf->nstreams; i++) {
 		if (w->s[i].eof || w->s[i].waits)
 			continue;
-		if (!readable(w, i) && !held(w, i))
+		if (!may_read(w, i))
 			continue;	/* back-pressure: wait for the fd */
-		w->pfd[n] = (struct pollfd){ w->s[i].cf->fd, POLLIN, 0 };
-		w->pwho[n++] = i;
+		watch(w, &n, w->s[i].cf->fd, POLLIN, i);
 	}
 	*npfd = n;
 	/* Records to read, unless an F record or a full queue holds them. */
@@ -1076,7 +1071,7 @@ static void __attribute__((noreturn))
 run(struct lw *w)
 {
 	struct sink *k;
-	int i, n, timeout;
+	int i, n, r, timeout;
 
 	for (;;) {
 		w->now = now_ms();
@@ -1103,9 +1098,9 @@ run(struct lw *w)
 			if (w->pwho[i] < -1) {
 				k = &w->k[-2 - w->pwho[i]];
 				k->state = SK_OK;
-			} else if (readable(w, w->pwho[i])) {
+			} else if ((r = may_read(w, w->pwho[i])) == READ) {
 				read_stream(w, w->pwho[i]);
-			} else if (held(w, w->pwho[i])) {
+			} else if (r == HELD) {
 				/* Data, but another writer has the fd. */
 				k = &w->k[w->s[w->pwho[i]].sink];
 				w->s[w->pwho[i]].waits = 1;
@@ -1160,45 +1155,53 @@ close_others(const struct lw_config *cf)
 	} while (next != ~0U);
 }
 
-#define ALIGN(n)	(((n) + 63) & ~(size_t)63)
+/* The size of struct lw rounded up to a cache line. */
+#define W_SIZE	((sizeof(struct lw) + 63) & ~(size_t)63)
 
 /* The writer's state for CF in one region from the kernel; NULL if none. */
 static struct lw *
 setup(const struct lw_config *cf)
 {
-	size_t cap, at[8], size = 0, ns = (size_t)cf->nstreams;
+	size_t cap, ns = (size_t)cf->nstreams, npfd = ns + 3;
 	struct stat a, b;
 	struct stream *s;
 	struct sink *k;
 	struct file *f;
 	struct lw *w;
-	char *m;
+	char *m, *p;
 	int i;
 
 	/* Every stream a 16 KiB line, unless there are many: 1 MiB in all. */
 	cap = ns > 0 ? LOG_LINES_POOL / ns : LOG_LINE_MAX;
 	cap = cap > LOG_LINE_MAX ? LOG_LINE_MAX : cap < LINE_MIN ? LINE_MIN : cap;
-	at[0] = size += ALIGN(sizeof(*w));
-	at[1] = size += ALIGN(ns * sizeof(struct stream));
-	at[2] = size += ALIGN((size_t)cf->nfiles * sizeof(struct file));
-	at[3] = size += ALIGN((ns + 3) * (sizeof(struct pollfd) + sizeof(int)));
-	at[4] = size += ALIGN(ns * cap);
-	at[5] = size += 2 * LOG_READ_MAX;
-	at[6] = size += LOG_QUEUE_MAX;
-	at[7] = size += LOG_BATCH_MAX;
-	size += LOG_READ_MAX;
-	if ((m = mem_get(size)) == NULL)
+	/*
+	 * W, its buffers of fixed size (each a multiple of 64 bytes: all on
+	 * cache lines), then the arrays CF sizes, from the most aligned
+	 * elements to the least, so that each starts aligned.
+	 */
+	m = mem_get(W_SIZE + 3 * LOG_READ_MAX + LOG_QUEUE_MAX + LOG_BATCH_MAX +
+	    ns * sizeof(struct stream) + (size_t)cf->nfiles * sizeof(struct file) +
+	    npfd * (sizeof(struct pollfd) + sizeof(int)) + ns * cap);
+	if (m == NULL)
 		return NULL;
 	w = (struct lw *)(void *)m;
 	w->cf = cf;
-	w->s = (struct stream *)(void *)(m + at[0]);
-	w->f = (struct file *)(void *)(m + at[1]);
-	w->pfd = (struct pollfd *)(void *)(m + at[2]);
-	w->pwho = (int *)(void *)(m + at[2] + (ns + 3) * sizeof(struct pollfd));
+	p = m + W_SIZE;
+	w->k[0].pend = p;
+	w->k[1].pend = p + LOG_READ_MAX;
+	w->rbuf = p + 2 * LOG_READ_MAX;
+	w->q = p + 3 * LOG_READ_MAX;
+	w->batch = w->q + LOG_QUEUE_MAX;
+	p = w->batch + LOG_BATCH_MAX;
+	w->s = (struct stream *)(void *)p;
+	p += ns * sizeof(struct stream);
+	w->f = (struct file *)(void *)p;
+	p += (size_t)cf->nfiles * sizeof(struct file);
+	w->pfd = (struct pollfd *)(void *)p;
+	p += npfd * sizeof(struct pollfd);
+	w->pwho = (int *)(void *)p;
+	p += npfd * sizeof(int);
 	w->linecap = cap;
-	w->q = m + at[5];
-	w->batch = m + at[6];
-	w->rbuf = m + at[7];
 	w->barrier = -1;
 	w->ev_ready = 1;
 	/* fd 1 and 2 on one file (2>&1): one fd to keep lines whole on. */
@@ -1211,7 +1214,6 @@ setup(const struct lw_config *cf)
 		k = &w->k[i];
 		k->fd = i + 1;
 		k->owner = k->pwho = NOBODY;
-		k->pend = m + at[4] + (size_t)i * LOG_READ_MAX;
 	}
 	for (i = 0; i < cf->nstreams; i++) {
 		/*
@@ -1224,7 +1226,7 @@ setup(const struct lw_config *cf)
 		s->cf = &cf->streams[i];
 		s->bol = 1;
 		s->head_ms = -1;
-		s->line = m + at[3] + (size_t)i * cap;
+		s->line = p + (size_t)i * cap;
 		s->sink = w->sink_of[s->cf->out == 1 ? 1 : 2];
 		s->pfxlen = fmt(s->pfx, sizeof(s->pfx), "%s | ", s->cf->name);
 	}

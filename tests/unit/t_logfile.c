@@ -77,6 +77,11 @@ names(void)
 	CHECK_INT(lf_match("app", "app-x-2026-12-01.log"), -1);
 	CHECK_INT(lf_match("app-x", "app-x-2026-12-01.log"), d);
 	CHECK_INT(lf_match("app", "app-2026-12-01.log~"), -1);
+	/* Names that end early: within the date or before ".log". */
+	CHECK_INT(lf_match("app", "app-2026-12"), -1);
+	CHECK_INT(lf_match("app", "app-2026-12-01"), -1);
+	CHECK_INT(lf_match("app", "app-2026-12-01.lo"), -1);
+	CHECK_INT(lf_match("app", "app-"), -1);
 }
 
 const struct unit logfile_units[] = {

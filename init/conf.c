@@ -754,7 +754,7 @@ static char *
 read_file(struct ctx *x, size_t *lenp)
 {
 	struct stat st;
-	char *buf;
+	char *buf = NULL;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
@@ -766,49 +766,41 @@ read_file(struct ctx *x, size_t *lenp)
 	}
 	if (fd_stat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		problem(x, 0, "is not a regular file");
-		close(fd);
-		return NULL;
+		goto out;
 	}
 	if (geteuid() == 0 && (st.st_mode & S_IWOTH)) {
 		problem(x, 0, "is writable by other users; as root, init refuses "
 		    "it (chmod o-w)");
-		close(fd);
-		return NULL;
+		goto out;
 	}
-	if (st.st_size > CONF_FILE_MAX) {
-		problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
-		close(fd);
-		return NULL;
-	}
-	buf = mem_get(CONF_FILE_MAX + 1);
-	if (buf == NULL) {
-		problem(x, 0, "cannot read: %s", strerror(errno));
-		close(fd);
-		return NULL;
-	}
+	/* A larger file is refused once a read goes past CONF_FILE_MAX. */
+	if ((buf = mem_get(CONF_FILE_MAX + 1)) == NULL)
+		goto fail;
 	while (len <= CONF_FILE_MAX) {
 		n = read(fd, buf + len, CONF_FILE_MAX + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			problem(x, 0, "cannot read: %s", strerror(errno));
-			mem_put(buf, CONF_FILE_MAX + 1);
-			close(fd);
-			return NULL;
-		}
+		if (n < 0)
+			goto fail;
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
-	if (len > CONF_FILE_MAX) {
-		problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
-		mem_put(buf, CONF_FILE_MAX + 1);
-		return NULL;
+	if (len <= CONF_FILE_MAX) {
+		close(fd);
+		buf[len] = '\0';
+		*lenp = len;
+		return buf;
 	}
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
+	problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
+	goto out;
+fail:
+	problem(x, 0, "cannot read: %s", strerror(errno));
+out:
+	close(fd);
+	if (buf != NULL)
+		mem_put(buf, CONF_FILE_MAX + 1);
+	return NULL;
 }
 
 static void

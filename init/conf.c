@@ -404,6 +404,23 @@ conf_split(const char *s, char **words, int max, char *buf, size_t size)
 	return n == 0 ? "is empty" : NULL;
 }
 
+/*
+ * The next word at *V, words separated by any of SEP: copied into WORD
+ * (SIZE bytes, cut to fit) and *V moved past it; its whole length, 0 at
+ * the end.
+ */
+static size_t
+next_word(const char **v, const char *sep, char *word, size_t size)
+{
+	size_t len;
+
+	*v += strspn(*v, sep);
+	len = strcspn(*v, sep);
+	fmt(word, size, "%.*s", (int)len, *v);
+	*v += len;
+	return len;
+}
+
 static const char *
 set_codes(unsigned char *bits, const char *v, long long max)
 {
@@ -412,20 +429,12 @@ set_codes(unsigned char *bits, const char *v, long long max)
 	size_t len;
 
 	memset(bits, 0, 32);
-	for (;;) {
-		v += strspn(v, " \t,");
-		if (*v == '\0')
-			return NULL;
-		len = strcspn(v, " \t,");
-		if (len >= sizeof(word))
-			return "is not a list of exit codes 0-255";
-		memcpy(word, v, len);
-		word[len] = '\0';
-		if (num_parse(word, 0, max, &n) != NULL)
+	while ((len = next_word(&v, " \t,", word, sizeof(word))) > 0) {
+		if (len >= sizeof(word) || num_parse(word, 0, max, &n) != NULL)
 			return "is not a list of exit codes 0-255";
 		bits[n / 8] |= (unsigned char)(1 << (n % 8));
-		v += len;
 	}
+	return NULL;
 }
 
 static const char *
@@ -454,16 +463,9 @@ set_sigmap(unsigned char *map, const char *v)
 
 	for (i = 0; i <= 64; i++)
 		map[i] = (unsigned char)i;
-	for (;;) {
-		v += strspn(v, " \t");
-		if (*v == '\0')
-			return NULL;
-		len = strcspn(v, " \t");
+	while ((len = next_word(&v, " \t", word, sizeof(word))) > 0) {
 		if (len >= sizeof(word))
 			return "has an entry that is too long";
-		memcpy(word, v, len);
-		word[len] = '\0';
-		v += len;
 		colon = strchr(word, ':');
 		if (colon == NULL) {
 			fmt(why, sizeof(why), "entry \"%s\" is not FROM:TO",
@@ -491,6 +493,7 @@ set_sigmap(unsigned char *map, const char *v)
 		/* TO 0 is stored as 0: "drop". */
 		map[from] = (unsigned char)to;
 	}
+	return NULL;
 }
 
 /* AFTER: NAMEs separated by spaces or commas, each a valid NAME. */
@@ -500,19 +503,13 @@ set_names(const char *v)
 	char word[NAME_MAX_LEN + 2];
 	size_t len;
 
-	for (;;) {
-		v += strspn(v, " \t,");
-		if (*v == '\0')
-			return NULL;
-		len = strcspn(v, " \t,");
+	while ((len = next_word(&v, " \t,", word, sizeof(word))) > 0) {
 		if (len > NAME_MAX_LEN)
 			return "names a service whose NAME is too long";
-		memcpy(word, v, len);
-		word[len] = '\0';
 		if (set_name(word) != NULL)
 			return "is not a list of service NAMEs";
-		v += len;
 	}
+	return NULL;
 }
 
 /* Store V as key K's value; NULL on success, else why not. */
@@ -1243,12 +1240,8 @@ graph(struct confset *s)
 	for (i = 0; i < s->n; i++) {
 		x.c = &s->svc[i];
 		x.file = s->svc[i].path != NULL ? s->svc[i].path : "init";
-		for (v = s->svc[i].after;; v += len) {
-			v += strspn(v, " \t,");
-			if (*v == '\0')
-				break;
-			len = strcspn(v, " \t,");
-			fmt(word, sizeof(word), "%.*s", (int)len, v);
+		v = s->svc[i].after;
+		while (next_word(&v, " \t,", word, sizeof(word)) > 0) {
 			for (j = 0; j < s->n && strcmp(s->svc[j].name, word); j++)
 				;
 			if (j == s->n)

@@ -680,12 +680,9 @@ put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
 	}
 	if (k < 0) {
 		hint = nearest(name, len);
-		if (hint != NULL)
-			problem(x, ln, "unknown key %s%.*s (did you mean %s%s?)",
-			    prefix, (int)len, name, prefix, hint);
-		else
-			problem(x, ln, "unknown key %s%.*s", prefix, (int)len,
-			    name);
+		problem(x, ln, "unknown key %s%.*s%s%s%s%s", prefix, (int)len,
+		    name, hint ? " (did you mean " : "", hint ? prefix : "",
+		    hint ? hint : "", hint ? "?)" : "");
 		return;
 	}
 	if ((keys[k].scope & x->scope) == 0) {
@@ -1002,20 +999,14 @@ static void
 default_name(struct conf *c, const char *file)
 {
 	char b[NAME_MAX_LEN + 1];
-	const char *base;
+	const char *from = file != NULL ? file : c->argv[0], *base;
 	size_t n, len;
 
-	if (file != NULL) {
-		base = strrchr(file, '/');
-		base = base != NULL ? base + 1 : file;
-		len = strlen(base);
-		if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
-			len -= 5;
-	} else {
-		base = strrchr(c->argv[0], '/');
-		base = base != NULL ? base + 1 : c->argv[0];
-		len = strlen(base);
-	}
+	base = strrchr(from, '/');
+	base = base != NULL ? base + 1 : from;
+	len = strlen(base);
+	if (file != NULL && len > 5 && strcmp(base + len - 5, ".conf") == 0)
+		len -= 5;
 	for (n = 0; n < NAME_MAX_LEN && n < len; n++)
 		b[n] = isalnum((unsigned char)base[n]) ||
 		    strchr("._-", base[n]) ? base[n] : '_';

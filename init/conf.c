@@ -311,68 +311,71 @@ const char *
 conf_word(const char **pp, char *out, size_t size, int cmd)
 {
 	static char why[200];
-	const char *p = *pp, *q;
+	const char *p = *pp;
 	size_t n = 0;
-	int start = 1;
+	int quote = 0;	/* the quote that is open, or 0 */
+	char ch;
 
-#define PUT(ch)	do { if (n + 1 >= size) return "is too long"; out[n++] = (ch); } while (0)
-	while (*p != '\0' && *p != ' ' && *p != '\t') {
-		if (*p == '\'') {
-			q = strchr(p + 1, '\'');
-			if (q == NULL)
-				return "unterminated single quote";
-			for (p++; p < q; p++)
-				PUT(*p);
-			p++;
-		} else if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p == '\0')
-					return "unterminated double quote";
-				if (*p == '\\' && p[1] != '\0' &&
-				    strchr("$`\"\\", p[1]) != NULL)
-					p++;
-				else if (*p == '$' || *p == '`') {
-					fmt(why, sizeof(why), "'%c' inside double "
-					    "quotes: sh would expand it and init "
-					    "does not; write \\%c, or use single "
-					    "quotes, to keep it literally", *p, *p);
-					return why;
-				}
-				PUT(*p);
+	for (;; p++) {
+		ch = *p;
+		if (quote == '\'') {
+			if (ch == '\'') {
+				quote = 0;
+				continue;
 			}
-			p++;
-		} else if (*p == '\\') {
+		} else if (quote == '"') {
+			if (ch == '\0')
+				return "unterminated double quote";
+			if (ch == '"') {
+				quote = 0;
+				continue;
+			}
+			if (ch == '\\' && p[1] != '\0' &&
+			    strchr("$`\"\\", p[1]) != NULL)
+				ch = *++p;
+			else if (ch == '$' || ch == '`') {
+				fmt(why, sizeof(why), "'%c' inside double "
+				    "quotes: sh would expand it and init "
+				    "does not; write \\%c, or use single "
+				    "quotes, to keep it literally", ch, ch);
+				return why;
+			}
+		} else if (ch == '\0' || ch == ' ' || ch == '\t') {
+			break;
+		} else if (ch == '\'' || ch == '"') {
+			if (ch == '\'' && strchr(p + 1, '\'') == NULL)
+				return "unterminated single quote";
+			quote = ch;
+			continue;
+		} else if (ch == '\\') {
 			if (p[1] == '\0')
 				return cmd ? "a backslash at the end" :
 				    "a backslash at the end of a line (line "
 				    "continuation) is not supported";
-			PUT(p[1]);
-			p += 2;
-		} else if (*p == '$' || *p == '`') {
+			ch = *++p;
+		} else if (ch == '$' || ch == '`') {
 			fmt(why, sizeof(why), "unquoted '%c': sh would expand it "
 			    "and init does not; quote it with single quotes to "
-			    "keep it literally", *p);
+			    "keep it literally", ch);
 			return why;
-		} else if (strchr("|&;<>()", *p) != NULL) {
+		} else if (strchr("|&;<>()", ch) != NULL) {
 			fmt(why, sizeof(why), "unquoted '%c': sh would treat it "
-			    "as syntax; %s", *p, cmd ? "there is no shell here: "
+			    "as syntax; %s", ch, cmd ? "there is no shell here: "
 			    "write /bin/sh -c '...' explicitly if the image has "
 			    "one" : "quote the value");
 			return why;
-		} else if (*p == '~' && (start || (!cmd && p[-1] == ':'))) {
+		} else if (ch == '~' && (p == *pp || (!cmd && p[-1] == ':'))) {
 			return "unquoted '~': sh would expand it to a home "
 			    "directory and init does not; quote it to keep it "
 			    "literally";
-		} else if (*p == '#' && start && cmd) {
+		} else if (ch == '#' && p == *pp && cmd) {
 			return "unquoted '#' at the start of a word: sh would "
 			    "take the rest as a comment; quote it";
-		} else {
-			PUT(*p);
-			p++;
 		}
-		start = 0;
+		if (n + 1 >= size)
+			return "is too long";
+		out[n++] = ch;
 	}
-#undef PUT
 	out[n] = '\0';
 	*pp = p;
 	return NULL;

@@ -55,7 +55,7 @@ static const struct keydef {
 	unsigned char		 type;
 	unsigned char		 scope;
 	unsigned short		 off;
-	const char		*def;	/* NULL: resolved in finish() */
+	const char		*def;	/* NULL: in defaults() or finish() */
 	union {
 		struct {
 			int	 min, max;
@@ -111,7 +111,8 @@ static const struct keydef {
 	    F(max_mem_mb), "0", RANGE(0, 16777216) },
 	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL", T_SECS, S_TOP,
 	    F(check_interval), "2", RANGE(100, 3600 * 1000) },
-	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), NULL, NONE },
+	/* The three probes share one field: its default is HEALTH_CMD's. */
+	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), "", NONE },
 	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), NULL, NONE },
 	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC,
 	    F(health), NULL, NONE },
@@ -132,7 +133,8 @@ static const struct keydef {
 	    F(log_keep_days), "7", RANGE(0, 36500) },
 	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC,
 	    F(log_prefix), "no", CHOICES(noyes) },
-	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), NULL, NONE },
+	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir),
+	    "/tmp/process-supervisor", NONE },
 	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP,
 	    F(log_level), NULL, CHOICES(levels) },
 	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP,
@@ -963,10 +965,8 @@ defaults(struct conf *c, int mode)
 	for (i = 0; i < K_N; i++)
 		if (keys[i].def != NULL)
 			set(c, &keys[i], keys[i].def);
-	c->name = c->health = "";
-	c->pid_dir = "/tmp/process-supervisor";
+	c->name = "";
 	c->log_level = mode == MODE_DASH ? LV_WARN : LV_INFO;
-	c->ready_fd = -1;
 }
 
 /* Split a command value into argv in the arena; NULL on a problem. */

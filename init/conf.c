@@ -1182,6 +1182,18 @@ struct names {
 	const char	*init;		/* init.conf's, if it is there */
 };
 
+/* PATH, a file named NAME: init.conf, or one more service's. */
+static void
+take(struct names *nm, const char *path, const char *name)
+{
+	if (strcmp(name, "init.conf") == 0)
+		nm->init = path;
+	else if (nm->n < SERVICES_MAX)
+		nm->file[nm->n++] = path;
+	else
+		nm->over = 1;
+}
+
 static void
 list_one(const char *name, void *arg)
 {
@@ -1191,15 +1203,8 @@ list_one(const char *name, void *arg)
 
 	if (len <= 5 || strcmp(name + len - 5, ".conf") != 0 || name[0] == '.')
 		return;
-	if (strcmp(name, "init.conf") != 0 && nm->n == SERVICES_MAX) {
-		nm->over = 1;
-		return;
-	}
 	len = fmt(path, sizeof(path), "%s/%s", nm->dir, name);
-	if (strcmp(name, "init.conf") == 0)
-		nm->init = arena_str(path, len);
-	else
-		nm->file[nm->n++] = arena_str(path, len);
+	take(nm, arena_str(path, len), name);
 }
 
 /* The same directory: file names sort as the paths do. */
@@ -1233,7 +1238,7 @@ graph(struct confset *s)
 	memset(s->deps, 0, sizeof(s->deps));
 	for (i = 0; i < s->n; i++) {
 		x.c = &s->svc[i];
-		x.file = s->svc[i].path != NULL ? s->svc[i].path : "init";
+		x.file = s->svc[i].path;
 		v = s->svc[i].after;
 		while (next_word(&v, " \t,", word, sizeof(word)) > 0) {
 			for (j = 0; j < s->n && strcmp(s->svc[j].name, word); j++)
@@ -1356,10 +1361,7 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	/* Files given: init.conf is the one of that name. */
 	for (i = 0; dir == NULL && i < npaths; i++) {
 		slash = strrchr(paths[i], '/');
-		if (strcmp(slash ? slash + 1 : paths[i], "init.conf") == 0)
-			nm.init = paths[i];
-		else
-			nm.file[nm.n++] = paths[i];
+		take(&nm, paths[i], slash ? slash + 1 : paths[i]);
 	}
 	for (i = 0; i < nm.n; i++)
 		errors += load_one(&s->svc[i], MODE_START, nm.file[i], S_SVC, 1,

@@ -1317,27 +1317,25 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	s->n = 0;
 	s->multi = npaths > 1;
 	if (npaths == 1 && path_stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
-		dir = nm.dir = paths[0];
+		x.file = dir = nm.dir = paths[0];
 		s->multi = 1;
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || dir_each(fd, list_one, &nm) < 0) {
-			x.file = dir;
+		if (fd < 0 || dir_each(fd, list_one, &nm) < 0)
 			problem(&x, 0, "cannot read the directory: %s",
 			    strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return x.errors;
+		else {
+			if (nm.over)
+				problem(&x, 0, "holds more than %d .conf files",
+				    SERVICES_MAX);
+			if (nm.n == 0)
+				problem(&x, 0, "holds no .conf file besides "
+				    "init.conf");
 		}
-		close(fd);
-		sort_array(nm.file, (size_t)nm.n, sizeof(nm.file[0]), by_name);
-		x.file = dir;
-		if (nm.over)
-			problem(&x, 0, "holds more than %d .conf files",
-			    SERVICES_MAX);
-		if (nm.n == 0)
-			problem(&x, 0, "holds no .conf file besides init.conf");
+		if (fd >= 0)
+			close(fd);
 		if (x.errors > 0)
 			return x.errors;
+		sort_array(nm.file, (size_t)nm.n, sizeof(nm.file[0]), by_name);
 	}
 	if (!s->multi) {
 		s->n = 1;
@@ -1347,17 +1345,14 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 		    NULL, 0, argv, NULL);
 		return errors > 0 ? errors : graph(s);
 	}
-	if (argv != NULL) {
-		x.file = "init";
+	x.file = "init";
+	if (argv != NULL)
 		problem(&x, 0, "a command after -- needs exactly one config "
 		    "file");
-		return x.errors;
-	}
-	if (dir == NULL && npaths > SERVICES_MAX) {
-		x.file = "init";
+	else if (dir == NULL && npaths > SERVICES_MAX)
 		problem(&x, 0, "more than %d config files", SERVICES_MAX);
+	if (x.errors > 0)
 		return x.errors;
-	}
 	/* Files given: init.conf is the one of that name. */
 	for (i = 0; dir == NULL && i < npaths; i++) {
 		slash = strrchr(paths[i], '/');

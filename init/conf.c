@@ -161,8 +161,6 @@ struct ctx {
 	const char	*file;
 	int		 errors;
 	int		 scope;		/* S_* keys this file may set */
-	int		 envn;		/* ENV_ keys so far */
-	const char	*envp[ENV_MAX];
 };
 
 static int	total_errors;
@@ -633,17 +631,20 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 	    shown(v, b1, sizeof(b1)), why, b2);
 }
 
-/* ENV_<NAME>=value: one variable for the child's environment. */
+/*
+ * ENV_<NAME>=value: one variable for the child's environment.  Room for
+ * ENV_MAX of them is taken from the arena at the first.
+ */
 static void
 add_env(struct ctx *x, int ln, const char *name, size_t len, const char *v)
 {
-	const char *e;
+	struct conf *c = x->c;
+	size_t size = len + strlen(v) + 2;
 	char *s;
 	int i;
 
-	for (i = 0; i < x->envn; i++) {
-		e = x->envp[i];
-		if (strncmp(e, name, len) == 0 && e[len] == '=') {
+	for (i = 0; i < c->nenv; i++) {
+		if (strncmp(c->env[i], name, len) == 0 && c->env[i][len] == '=') {
 			/* The environment overrides the file, as for keys. */
 			if (ln == 0)
 				break;
@@ -655,16 +656,18 @@ add_env(struct ctx *x, int ln, const char *name, size_t len, const char *v)
 		problem(x, ln, "too many ENV_ variables (%d at most)", ENV_MAX);
 		return;
 	}
-	s = arena_get(len + strlen(v) + 2);
-	if (s == NULL) {
+	if (c->env == NULL)
+		c->env = arena_get(ENV_MAX * sizeof(*c->env));
+	s = arena_get(size);
+	if (c->env == NULL || s == NULL) {
 		problem(x, ln, "ENV_%.*s does not fit: the configuration is "
 		    "too large", (int)len, name);
 		return;
 	}
-	fmt(s, len + strlen(v) + 2, "%.*s=%s", (int)len, name, v);
-	x->envp[i] = s;
-	if (i == x->envn)
-		x->envn++;
+	fmt(s, size, "%.*s=%s", (int)len, name, v);
+	c->env[i] = s;
+	if (i == c->nenv)
+		c->nenv++;
 }
 
 /* Key K (or ENV_NAME) set to V at LN (0: from outside any file). */
@@ -1080,7 +1083,6 @@ finish(struct ctx *x, char **argv, const char *file)
 {
 	struct conf *c = x->c;
 	char b[CONF_LINE_MAX + 1], b2[24];
-	const char **env;
 	size_t n = 0;
 	int i;
 
@@ -1127,11 +1129,6 @@ finish(struct ctx *x, char **argv, const char *file)
 	if (c->mode == MODE_DASH && !conf_explicit(c, K_PID_DIR))
 		c->pid_dir = "";
 	finish_health(x);
-	env = x->envn ? arena_get((size_t)x->envn * sizeof(*env)) : NULL;
-	for (i = 0; env != NULL && i < x->envn; i++)
-		env[i] = x->envp[i];
-	c->env = env;
-	c->nenv = env != NULL ? x->envn : 0;
 }
 
 /* One file (or none) into C with scope SCOPE; problems counted in X. */

@@ -41,108 +41,111 @@ static const char *const noyes[] = { "no", "yes", NULL };
 static const char *const types[] = { "simple", "oneshot", NULL };
 static const char *const actions[] = { "restart", "exit", "none", NULL };
 static const char *const pgroups[] = { "session", "group", "inherit", NULL };
+/* The lists of choices, for T_ENUM keys. */
+enum { L_POLICY, L_FORMAT, L_LEVEL, L_NOYES, L_TYPE, L_ACTION, L_GROUP };
+static const char *const *const lists[] = { policies, formats, levels, noyes,
+    types, actions, pgroups };
 
 #define DAY	(86400LL * 1000)
 
 /*
- * Order is the `check` output's.  Times are in milliseconds.  Packed: 40
- * bytes an entry, the name included; the widest bound, 7 days in ms, fits
- * an int, and a bound or offset that did not fit its field would be a
- * -Woverflow warning.  A key has a range or a list of choices, not both.
+ * Order is the `check` output's.  Times are in milliseconds.  Packed: 36
+ * bytes an entry, without pointers: the name, then its default after its
+ * NUL (see defaults()); the widest bound, 7 days in ms, fits an int, and a
+ * name, bound or offset that did not fit its field would be a warning.  A
+ * key has a range or a list of choices, not both.
  */
 static const struct keydef {
-	char			 name[20];
+	char			 name[24];	/* "NAME\0default" */
 	unsigned char		 type;
 	unsigned char		 scope;
 	unsigned short		 off;
-	const char		*def;	/* NULL: in defaults() or finish() */
 	union {
 		struct {
 			int	 min, max;
 		};
-		const char *const *choices;	/* T_ENUM */
+		int		 list;	/* T_ENUM: its choices, L_* */
 	};
 } keys[K_N] = {
 #define F(f)		offsetof(struct conf, f)
 #define RANGE(lo, hi)	{ { lo, hi } }
-#define CHOICES(list)	{ .choices = list }
+#define CHOICES(l)	{ .list = l }
 #define NONE		RANGE(0, 0)
-	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), NULL, NONE },
-	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), "", NONE },
-	[K_TYPE] = { "TYPE", T_ENUM, S_SVC, F(type), "simple", CHOICES(types) },
-	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), "", NONE },
-	[K_CRITICAL] = { "CRITICAL", T_ENUM, S_SVC,
-	    F(critical), "yes", CHOICES(noyes) },
+	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), NONE },
+	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), NONE },
+	[K_TYPE] = { "TYPE\0" "simple", T_ENUM, S_SVC, F(type), CHOICES(L_TYPE) },
+	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), NONE },
+	[K_CRITICAL] = { "CRITICAL\0" "yes", T_ENUM, S_SVC,
+	    F(critical), CHOICES(L_NOYES) },
 	[K_READY_FD] = { "READY_FD", T_FD, S_SVC,
-	    F(ready_fd), "", RANGE(3, 1023) },
-	[K_RESTART_POLICY] = { "RESTART_POLICY", T_ENUM, S_SVC,
-	    F(restart_policy), "never", CHOICES(policies) },
-	[K_SUCCESS_EXIT_CODES] = { "SUCCESS_EXIT_CODES", T_CODES, S_SVC,
-	    F(success), "0", RANGE(0, 255) },
-	[K_RESTART_DELAY] = { "RESTART_DELAY", T_SECS, S_SVC,
-	    F(restart_delay), "1", RANGE(0, DAY) },
+	    F(ready_fd), RANGE(3, 1023) },
+	[K_RESTART_POLICY] = { "RESTART_POLICY\0" "never", T_ENUM, S_SVC,
+	    F(restart_policy), CHOICES(L_POLICY) },
+	[K_SUCCESS_EXIT_CODES] = { "SUCCESS_EXIT_CODES\0" "0", T_CODES, S_SVC,
+	    F(success), RANGE(0, 255) },
+	[K_RESTART_DELAY] = { "RESTART_DELAY\0" "1", T_SECS, S_SVC,
+	    F(restart_delay), RANGE(0, DAY) },
 	[K_RESTART_DELAY_MAX] = { "RESTART_DELAY_MAX", T_SECS, S_SVC,
-	    F(restart_delay_max), NULL, RANGE(0, DAY) },
-	[K_MAX_RESTARTS] = { "MAX_RESTARTS", T_INT, S_SVC,
-	    F(max_restarts), "0", RANGE(0, HISTORY_MAX) },
-	[K_RESTART_WINDOW] = { "RESTART_WINDOW", T_SECS, S_SVC,
-	    F(restart_window), "60", RANGE(1000, 7 * DAY) },
-	[K_STOP_SIGNAL] = { "STOP_SIGNAL", T_SIG, S_SVC,
-	    F(stop_signal), "TERM", NONE },
-	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT", T_SECS, S_SVC,
-	    F(stop_timeout), "10", RANGE(0, DAY) },
-	[K_STOP_DELAY] = { "STOP_DELAY", T_SECS, S_TOP,
-	    F(stop_delay), "0", RANGE(0, 3600 * 1000) },
-	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), "", NONE },
-	[K_KILL_GROUP] = { "KILL_GROUP", T_ENUM, S_SVC,
-	    F(kill_group), "yes", CHOICES(noyes) },
-	[K_PROCESS_GROUP] = { "PROCESS_GROUP", T_ENUM, S_SVC,
-	    F(process_group), "session", CHOICES(pgroups) },
-	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), "", NONE },
-	[K_USER] = { "USER", T_STR, S_SVC, F(user), "", NONE },
-	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), "", NONE },
-	[K_CLEAR_ENV] = { "CLEAR_ENV", T_ENUM, S_SVC,
-	    F(clear_env), "no", CHOICES(noyes) },
-	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT", T_INT, S_SVC,
-	    F(max_cpu_pct), "0", RANGE(0, 100000) },
-	[K_CPU_BREACH_TICKS] = { "CPU_BREACH_TICKS", T_INT, S_SVC,
-	    F(cpu_breach_ticks), "1", RANGE(1, 1000) },
-	[K_MAX_MEM_MB] = { "MAX_MEM_MB", T_INT, S_SVC,
-	    F(max_mem_mb), "0", RANGE(0, 16777216) },
-	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL", T_SECS, S_TOP,
-	    F(check_interval), "2", RANGE(100, 3600 * 1000) },
-	/* The three probes share one field: its default is HEALTH_CMD's. */
-	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), "", NONE },
-	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), NULL, NONE },
+	    F(restart_delay_max), RANGE(0, DAY) },
+	[K_MAX_RESTARTS] = { "MAX_RESTARTS\0" "0", T_INT, S_SVC,
+	    F(max_restarts), RANGE(0, HISTORY_MAX) },
+	[K_RESTART_WINDOW] = { "RESTART_WINDOW\0" "60", T_SECS, S_SVC,
+	    F(restart_window), RANGE(1000, 7 * DAY) },
+	[K_STOP_SIGNAL] = { "STOP_SIGNAL\0" "TERM", T_SIG, S_SVC,
+	    F(stop_signal), NONE },
+	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT\0" "10", T_SECS, S_SVC,
+	    F(stop_timeout), RANGE(0, DAY) },
+	[K_STOP_DELAY] = { "STOP_DELAY\0" "0", T_SECS, S_TOP,
+	    F(stop_delay), RANGE(0, 3600 * 1000) },
+	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), NONE },
+	[K_KILL_GROUP] = { "KILL_GROUP\0" "yes", T_ENUM, S_SVC,
+	    F(kill_group), CHOICES(L_NOYES) },
+	[K_PROCESS_GROUP] = { "PROCESS_GROUP\0" "session", T_ENUM, S_SVC,
+	    F(process_group), CHOICES(L_GROUP) },
+	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), NONE },
+	[K_USER] = { "USER", T_STR, S_SVC, F(user), NONE },
+	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), NONE },
+	[K_CLEAR_ENV] = { "CLEAR_ENV\0" "no", T_ENUM, S_SVC,
+	    F(clear_env), CHOICES(L_NOYES) },
+	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT\0" "0", T_INT, S_SVC,
+	    F(max_cpu_pct), RANGE(0, 100000) },
+	[K_CPU_BREACH_TICKS] = { "CPU_BREACH_TICKS\0" "1", T_INT, S_SVC,
+	    F(cpu_breach_ticks), RANGE(1, 1000) },
+	[K_MAX_MEM_MB] = { "MAX_MEM_MB\0" "0", T_INT, S_SVC,
+	    F(max_mem_mb), RANGE(0, 16777216) },
+	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL\0" "2", T_SECS, S_TOP,
+	    F(check_interval), RANGE(100, 3600 * 1000) },
+	/* The three probes share one field. */
+	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), NONE },
+	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), NONE },
 	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC,
-	    F(health), NULL, NONE },
-	[K_HEALTH_INTERVAL] = { "HEALTH_INTERVAL", T_SECS, S_SVC,
-	    F(health_interval), "10", RANGE(100, DAY) },
-	[K_HEALTH_TIMEOUT] = { "HEALTH_TIMEOUT", T_SECS, S_SVC,
-	    F(health_timeout), "3", RANGE(100, 3600 * 1000) },
-	[K_HEALTH_RETRIES] = { "HEALTH_RETRIES", T_INT, S_SVC,
-	    F(health_retries), "3", RANGE(1, 1000) },
-	[K_HEALTH_START_PERIOD] = { "HEALTH_START_PERIOD", T_SECS, S_SVC,
-	    F(health_start), "0", RANGE(0, DAY) },
-	[K_HEALTH_ACTION] = { "HEALTH_ACTION", T_ENUM, S_SVC,
-	    F(health_action), "restart", CHOICES(actions) },
-	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), "", NONE },
-	[K_LOG_FORMAT] = { "LOG_FORMAT", T_ENUM, S_TOP,
-	    F(log_format), "text", CHOICES(formats) },
-	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS", T_INT, S_SVC,
-	    F(log_keep_days), "7", RANGE(0, 36500) },
-	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC,
-	    F(log_prefix), "no", CHOICES(noyes) },
-	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir),
-	    "/tmp/process-supervisor", NONE },
+	    F(health), NONE },
+	[K_HEALTH_INTERVAL] = { "HEALTH_INTERVAL\0" "10", T_SECS, S_SVC,
+	    F(health_interval), RANGE(100, DAY) },
+	[K_HEALTH_TIMEOUT] = { "HEALTH_TIMEOUT\0" "3", T_SECS, S_SVC,
+	    F(health_timeout), RANGE(100, 3600 * 1000) },
+	[K_HEALTH_RETRIES] = { "HEALTH_RETRIES\0" "3", T_INT, S_SVC,
+	    F(health_retries), RANGE(1, 1000) },
+	[K_HEALTH_START_PERIOD] = { "HEALTH_START_PERIOD\0" "0", T_SECS, S_SVC,
+	    F(health_start), RANGE(0, DAY) },
+	[K_HEALTH_ACTION] = { "HEALTH_ACTION\0" "restart", T_ENUM, S_SVC,
+	    F(health_action), CHOICES(L_ACTION) },
+	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), NONE },
+	[K_LOG_FORMAT] = { "LOG_FORMAT\0" "text", T_ENUM, S_TOP,
+	    F(log_format), CHOICES(L_FORMAT) },
+	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS\0" "7", T_INT, S_SVC,
+	    F(log_keep_days), RANGE(0, 36500) },
+	[K_LOG_PREFIX] = { "LOG_PREFIX\0" "no", T_ENUM, S_SVC,
+	    F(log_prefix), CHOICES(L_NOYES) },
+	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), NONE },
 	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP,
-	    F(log_level), NULL, CHOICES(levels) },
+	    F(log_level), CHOICES(L_LEVEL) },
 	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP,
-	    F(as_zero), "", RANGE(0, 255) },
+	    F(as_zero), RANGE(0, 255) },
 	[K_PARENT_DEATH_SIGNAL] = { "PARENT_DEATH_SIGNAL", T_SIG0, S_TOP,
-	    F(pdeathsig), "", NONE },
-	[K_WARN_ON_REAP] = { "WARN_ON_REAP", T_ENUM, S_TOP,
-	    F(warn_on_reap), "no", CHOICES(noyes) },
+	    F(pdeathsig), NONE },
+	[K_WARN_ON_REAP] = { "WARN_ON_REAP\0" "no", T_ENUM, S_TOP,
+	    F(warn_on_reap), CHOICES(L_NOYES) },
 #undef F
 #undef RANGE
 #undef CHOICES
@@ -555,8 +558,8 @@ set(struct conf *c, const struct keydef *k, const char *v)
 		*(int *)(void *)base = (int)n;
 		return NULL;
 	case T_ENUM:
-		for (i = 0; k->choices[i] != NULL; i++)
-			if (strcmp(v, k->choices[i]) == 0) {
+		for (i = 0; lists[k->list][i] != NULL; i++)
+			if (strcmp(v, lists[k->list][i]) == 0) {
 				*(int *)(void *)base = i;
 				return NULL;
 			}
@@ -619,9 +622,9 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 	/* What would do: the choices, or the range. */
 	b2[0] = '\0';
 	if (k->type == T_ENUM)
-		for (i = 0; k->choices[i] != NULL; i++)
+		for (i = 0; lists[k->list][i] != NULL; i++)
 			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : " ",
-			    k->choices[i]);
+			    lists[k->list][i]);
 	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
 		fmt(b2, sizeof(b2), " (%s to %s seconds)",
 		    secs(k->min, b3, 12), secs(k->max, b3 + 12, 12));
@@ -965,10 +968,15 @@ defaults(struct conf *c, int mode)
 
 	memset(c, 0, sizeof(*c));
 	c->mode = mode;
+	/*
+	 * Each key's default, after its name: "" for a key without one (set()
+	 * refuses that for NAME, RESTART_DELAY_MAX and LOG_LEVEL, resolved here
+	 * and in finish()).
+	 */
 	for (i = 0; i < K_N; i++)
-		if (keys[i].def != NULL)
-			set(c, &keys[i], keys[i].def);
+		set(c, &keys[i], keys[i].name + strlen(keys[i].name) + 1);
 	c->name = "";
+	c->pid_dir = "/tmp/process-supervisor";
 	c->log_level = mode == MODE_DASH ? LV_WARN : LV_INFO;
 }
 
@@ -1477,7 +1485,7 @@ value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 	case T_SIG0:
 		v = *(const int *)(const void *)base;
 		if (k->type == T_ENUM)
-			s = k->choices[v];
+			s = lists[k->list][v];
 		else if (k->type == T_FD && v >= 0)
 			fmt(raw, sizeof(raw), "%d", v);
 		else if (k->type != T_FD && v != 0)

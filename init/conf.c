@@ -34,17 +34,20 @@ enum { T_NAME, T_STR, T_PATH, T_CMD, T_INT, T_SECS, T_ENUM, T_SIG, T_SIG0,
 /* Scope: a service's own key, init's own (supervisor-wide), or both. */
 enum { S_SVC = 1, S_TOP = 2, S_BOTH = 3 };
 
-static const char *const policies[] = { "never", "on-failure", "always", NULL };
-static const char *const formats[] = { "text", "json", NULL };
-static const char *const levels[] = { "debug", "info", "warn", "error", NULL };
-static const char *const noyes[] = { "no", "yes", NULL };
-static const char *const types[] = { "simple", "oneshot", NULL };
-static const char *const actions[] = { "restart", "exit", "none", NULL };
-static const char *const pgroups[] = { "session", "group", "inherit", NULL };
-/* The lists of choices, for T_ENUM keys. */
+/*
+ * The choices of the T_ENUM keys, each list its words one after the other
+ * and an empty one last (see choice()).
+ */
 enum { L_POLICY, L_FORMAT, L_LEVEL, L_NOYES, L_TYPE, L_ACTION, L_GROUP };
-static const char *const *const lists[] = { policies, formats, levels, noyes,
-    types, actions, pgroups };
+static const char *const lists[] = {
+	[L_POLICY] = "never\0on-failure\0always\0",
+	[L_FORMAT] = "text\0json\0",
+	[L_LEVEL] = "debug\0info\0warn\0error\0",
+	[L_NOYES] = "no\0yes\0",
+	[L_TYPE] = "simple\0oneshot\0",
+	[L_ACTION] = "restart\0exit\0none\0",
+	[L_GROUP] = "session\0group\0inherit\0",
+};
 
 #define DAY	(86400LL * 1000)
 
@@ -260,6 +263,17 @@ conf_key(const char *name, size_t len)
 		    strncmp(keys[i].name, name, len) == 0)
 			return i;
 	return -1;
+}
+
+/* Choice I of T_ENUM key K; "" past the last. */
+static const char *
+choice(const struct keydef *k, int i)
+{
+	const char *s = lists[k->list];
+
+	for (; i > 0 && *s != '\0'; i--)
+		s += strlen(s) + 1;
+	return s;
 }
 
 /* Case-insensitive edit distance, for "did you mean". */
@@ -558,8 +572,8 @@ set(struct conf *c, const struct keydef *k, const char *v)
 		*(int *)(void *)base = (int)n;
 		return NULL;
 	case T_ENUM:
-		for (i = 0; lists[k->list][i] != NULL; i++)
-			if (strcmp(v, lists[k->list][i]) == 0) {
+		for (i = 0; *choice(k, i) != '\0'; i++)
+			if (strcmp(v, choice(k, i)) == 0) {
 				*(int *)(void *)base = i;
 				return NULL;
 			}
@@ -622,9 +636,9 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 	/* What would do: the choices, or the range. */
 	b2[0] = '\0';
 	if (k->type == T_ENUM)
-		for (i = 0; lists[k->list][i] != NULL; i++)
+		for (i = 0; *choice(k, i) != '\0'; i++)
 			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : " ",
-			    lists[k->list][i]);
+			    choice(k, i));
 	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
 		fmt(b2, sizeof(b2), " (%s to %s seconds)",
 		    secs(k->min, b3, 12), secs(k->max, b3 + 12, 12));
@@ -1485,7 +1499,7 @@ value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 	case T_SIG0:
 		v = *(const int *)(const void *)base;
 		if (k->type == T_ENUM)
-			s = lists[k->list][v];
+			s = choice(k, v);
 		else if (k->type == T_FD && v >= 0)
 			fmt(raw, sizeof(raw), "%d", v);
 		else if (k->type != T_FD && v != 0)

@@ -692,10 +692,8 @@ static void
 put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
     const char *prefix)
 {
-	static const char *const where[] = { "", "a service's file",
-	    "init.conf", "" };
 	const char *hint;
-	int k;
+	int k, top;
 
 	k = conf_key(name, len);
 	if (k < 0 && len > 4 && strncmp(name, "ENV_", 4) == 0 &&
@@ -711,9 +709,10 @@ put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
 		return;
 	}
 	if ((keys[k].scope & x->scope) == 0) {
+		top = keys[k].scope == S_TOP;
 		problem(x, ln, "%s is %s setting: set it in %s", keys[k].name,
-		    keys[k].scope == S_TOP ? "a supervisor-wide" : "a per-service",
-		    where[keys[k].scope]);
+		    top ? "a supervisor-wide" : "a per-service",
+		    top ? "init.conf" : "a service's file");
 		return;
 	}
 	if (ln > 0 && x->c->line[k] != 0) {
@@ -1048,7 +1047,6 @@ default_name(struct conf *c, const char *file)
 static void
 finish_health(struct ctx *x)
 {
-	static const enum key pk[] = { K_HEALTH_CMD, K_HEALTH_TCP, K_HEALTH_HTTP };
 	static char hosts[PROBE_HOSTS_MAX];
 	struct conf *c = x->c;
 	struct probe_target t;
@@ -1056,21 +1054,21 @@ finish_health(struct ctx *x)
 	socklen_t salen;
 	const char *why, *set1 = NULL;
 	char b1[80];
-	int i, line = 0;
+	int k, line = 0;
 
+	/* The probe keys are in the order of the PROBE_*_KIND they set. */
 	c->probe = PROBE_NONE_KIND;
-	for (i = 0; i < 3; i++) {
-		if (!conf_explicit(c, pk[i]))
+	for (k = K_HEALTH_CMD; k <= K_HEALTH_HTTP; k++) {
+		if (!conf_explicit(c, k))
 			continue;
 		if (set1 != NULL) {
-			problem(x, c->line[pk[i]], "%s and %s are both set: a "
-			    "service has one health check", set1,
-			    keys[pk[i]].name);
+			problem(x, c->line[k], "%s and %s are both set: a "
+			    "service has one health check", set1, keys[k].name);
 			return;
 		}
-		set1 = keys[pk[i]].name;
-		line = c->line[pk[i]];
-		c->probe = PROBE_CMD_KIND + i;
+		set1 = keys[k].name;
+		line = c->line[k];
+		c->probe = PROBE_CMD_KIND + k - K_HEALTH_CMD;
 	}
 	if (c->probe == PROBE_NONE_KIND)
 		return;

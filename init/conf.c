@@ -52,14 +52,36 @@ static const char *const lists[] = {
 #define DAY	(86400LL * 1000)
 
 /*
- * Order is the `check` output's.  Times are in milliseconds.  Packed: 36
- * bytes an entry, without pointers: the name, then its default after its
- * NUL (see defaults()); the widest bound, 7 days in ms, fits an int, and a
- * name, bound or offset that did not fit its field would be a warning.  A
- * key has a range or a list of choices, not both.
+ * Each key's name and default, in the order of enum key: "NAME\0default\0",
+ * the default empty for a key without one (see defaults()).  One string,
+ * no fixed width for each (see key_name()).
+ */
+static const char key_text[] =
+	"NAME\0\0" "COMMAND\0\0" "TYPE\0" "simple\0" "AFTER\0\0"
+	"CRITICAL\0" "yes\0" "READY_FD\0\0" "RESTART_POLICY\0" "never\0"
+	"SUCCESS_EXIT_CODES\0" "0\0" "RESTART_DELAY\0" "1\0"
+	"RESTART_DELAY_MAX\0\0" "MAX_RESTARTS\0" "0\0"
+	"RESTART_WINDOW\0" "60\0" "STOP_SIGNAL\0" "TERM\0"
+	"STOP_TIMEOUT\0" "10\0" "STOP_DELAY\0" "0\0" "SIGNAL_MAP\0\0"
+	"KILL_GROUP\0" "yes\0" "PROCESS_GROUP\0" "session\0" "WORKDIR\0\0"
+	"USER\0\0" "GROUPS\0\0" "CLEAR_ENV\0" "no\0" "MAX_CPU_PCT\0" "0\0"
+	"CPU_BREACH_TICKS\0" "1\0" "MAX_MEM_MB\0" "0\0"
+	"CHECK_INTERVAL\0" "2\0" "HEALTH_CMD\0\0" "HEALTH_TCP\0\0"
+	"HEALTH_HTTP\0\0" "HEALTH_INTERVAL\0" "10\0" "HEALTH_TIMEOUT\0" "3\0"
+	"HEALTH_RETRIES\0" "3\0" "HEALTH_START_PERIOD\0" "0\0"
+	"HEALTH_ACTION\0" "restart\0" "LOG_DIR\0\0" "LOG_FORMAT\0" "text\0"
+	"LOG_KEEP_DAYS\0" "7\0" "LOG_PREFIX\0" "no\0" "PID_DIR\0\0"
+	"LOG_LEVEL\0\0" "EXIT_AS_ZERO\0\0" "PARENT_DEATH_SIGNAL\0\0"
+	"WARN_ON_REAP\0" "no\0";
+
+/*
+ * Order is the `check` output's.  Times are in milliseconds.  Packed: 12
+ * bytes an entry, the name and default in key_text; the widest bound, 7
+ * days in ms, fits an int, and a bound or offset that did not fit its
+ * field would be a -Woverflow warning.  A key has a range or a list of
+ * choices, not both.
  */
 static const struct keydef {
-	char			 name[24];	/* "NAME\0default" */
 	unsigned char		 type;
 	unsigned char		 scope;
 	unsigned short		 off;
@@ -74,80 +96,64 @@ static const struct keydef {
 #define RANGE(lo, hi)	{ { lo, hi } }
 #define CHOICES(l)	{ .list = l }
 #define NONE		RANGE(0, 0)
-	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), NONE },
-	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), NONE },
-	[K_TYPE] = { "TYPE\0" "simple", T_ENUM, S_SVC, F(type), CHOICES(L_TYPE) },
-	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), NONE },
-	[K_CRITICAL] = { "CRITICAL\0" "yes", T_ENUM, S_SVC,
-	    F(critical), CHOICES(L_NOYES) },
-	[K_READY_FD] = { "READY_FD", T_FD, S_SVC,
-	    F(ready_fd), RANGE(3, 1023) },
-	[K_RESTART_POLICY] = { "RESTART_POLICY\0" "never", T_ENUM, S_SVC,
+	[K_NAME] = { T_NAME, S_BOTH, F(name), NONE },
+	[K_COMMAND] = { T_CMD, S_SVC, F(command), NONE },
+	[K_TYPE] = { T_ENUM, S_SVC, F(type), CHOICES(L_TYPE) },
+	[K_AFTER] = { T_NAMES, S_SVC, F(after), NONE },
+	[K_CRITICAL] = { T_ENUM, S_SVC, F(critical), CHOICES(L_NOYES) },
+	[K_READY_FD] = { T_FD, S_SVC, F(ready_fd), RANGE(3, 1023) },
+	[K_RESTART_POLICY] = { T_ENUM, S_SVC,
 	    F(restart_policy), CHOICES(L_POLICY) },
-	[K_SUCCESS_EXIT_CODES] = { "SUCCESS_EXIT_CODES\0" "0", T_CODES, S_SVC,
-	    F(success), RANGE(0, 255) },
-	[K_RESTART_DELAY] = { "RESTART_DELAY\0" "1", T_SECS, S_SVC,
-	    F(restart_delay), RANGE(0, DAY) },
-	[K_RESTART_DELAY_MAX] = { "RESTART_DELAY_MAX", T_SECS, S_SVC,
+	[K_SUCCESS_EXIT_CODES] = { T_CODES, S_SVC, F(success), RANGE(0, 255) },
+	[K_RESTART_DELAY] = { T_SECS, S_SVC, F(restart_delay), RANGE(0, DAY) },
+	[K_RESTART_DELAY_MAX] = { T_SECS, S_SVC,
 	    F(restart_delay_max), RANGE(0, DAY) },
-	[K_MAX_RESTARTS] = { "MAX_RESTARTS\0" "0", T_INT, S_SVC,
+	[K_MAX_RESTARTS] = { T_INT, S_SVC,
 	    F(max_restarts), RANGE(0, HISTORY_MAX) },
-	[K_RESTART_WINDOW] = { "RESTART_WINDOW\0" "60", T_SECS, S_SVC,
+	[K_RESTART_WINDOW] = { T_SECS, S_SVC,
 	    F(restart_window), RANGE(1000, 7 * DAY) },
-	[K_STOP_SIGNAL] = { "STOP_SIGNAL\0" "TERM", T_SIG, S_SVC,
-	    F(stop_signal), NONE },
-	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT\0" "10", T_SECS, S_SVC,
-	    F(stop_timeout), RANGE(0, DAY) },
-	[K_STOP_DELAY] = { "STOP_DELAY\0" "0", T_SECS, S_TOP,
+	[K_STOP_SIGNAL] = { T_SIG, S_SVC, F(stop_signal), NONE },
+	[K_STOP_TIMEOUT] = { T_SECS, S_SVC, F(stop_timeout), RANGE(0, DAY) },
+	[K_STOP_DELAY] = { T_SECS, S_TOP,
 	    F(stop_delay), RANGE(0, 3600 * 1000) },
-	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), NONE },
-	[K_KILL_GROUP] = { "KILL_GROUP\0" "yes", T_ENUM, S_SVC,
-	    F(kill_group), CHOICES(L_NOYES) },
-	[K_PROCESS_GROUP] = { "PROCESS_GROUP\0" "session", T_ENUM, S_SVC,
+	[K_SIGNAL_MAP] = { T_SIGMAP, S_SVC, F(sigmap), NONE },
+	[K_KILL_GROUP] = { T_ENUM, S_SVC, F(kill_group), CHOICES(L_NOYES) },
+	[K_PROCESS_GROUP] = { T_ENUM, S_SVC,
 	    F(process_group), CHOICES(L_GROUP) },
-	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), NONE },
-	[K_USER] = { "USER", T_STR, S_SVC, F(user), NONE },
-	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), NONE },
-	[K_CLEAR_ENV] = { "CLEAR_ENV\0" "no", T_ENUM, S_SVC,
-	    F(clear_env), CHOICES(L_NOYES) },
-	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT\0" "0", T_INT, S_SVC,
-	    F(max_cpu_pct), RANGE(0, 100000) },
-	[K_CPU_BREACH_TICKS] = { "CPU_BREACH_TICKS\0" "1", T_INT, S_SVC,
+	[K_WORKDIR] = { T_PATH, S_SVC, F(workdir), NONE },
+	[K_USER] = { T_STR, S_SVC, F(user), NONE },
+	[K_GROUPS] = { T_STR, S_SVC, F(groups), NONE },
+	[K_CLEAR_ENV] = { T_ENUM, S_SVC, F(clear_env), CHOICES(L_NOYES) },
+	[K_MAX_CPU_PCT] = { T_INT, S_SVC, F(max_cpu_pct), RANGE(0, 100000) },
+	[K_CPU_BREACH_TICKS] = { T_INT, S_SVC,
 	    F(cpu_breach_ticks), RANGE(1, 1000) },
-	[K_MAX_MEM_MB] = { "MAX_MEM_MB\0" "0", T_INT, S_SVC,
-	    F(max_mem_mb), RANGE(0, 16777216) },
-	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL\0" "2", T_SECS, S_TOP,
+	[K_MAX_MEM_MB] = { T_INT, S_SVC, F(max_mem_mb), RANGE(0, 16777216) },
+	[K_CHECK_INTERVAL] = { T_SECS, S_TOP,
 	    F(check_interval), RANGE(100, 3600 * 1000) },
 	/* The three probes share one field. */
-	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), NONE },
-	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), NONE },
-	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC,
-	    F(health), NONE },
-	[K_HEALTH_INTERVAL] = { "HEALTH_INTERVAL\0" "10", T_SECS, S_SVC,
+	[K_HEALTH_CMD] = { T_CMD, S_SVC, F(health), NONE },
+	[K_HEALTH_TCP] = { T_STR, S_SVC, F(health), NONE },
+	[K_HEALTH_HTTP] = { T_STR, S_SVC, F(health), NONE },
+	[K_HEALTH_INTERVAL] = { T_SECS, S_SVC,
 	    F(health_interval), RANGE(100, DAY) },
-	[K_HEALTH_TIMEOUT] = { "HEALTH_TIMEOUT\0" "3", T_SECS, S_SVC,
+	[K_HEALTH_TIMEOUT] = { T_SECS, S_SVC,
 	    F(health_timeout), RANGE(100, 3600 * 1000) },
-	[K_HEALTH_RETRIES] = { "HEALTH_RETRIES\0" "3", T_INT, S_SVC,
+	[K_HEALTH_RETRIES] = { T_INT, S_SVC,
 	    F(health_retries), RANGE(1, 1000) },
-	[K_HEALTH_START_PERIOD] = { "HEALTH_START_PERIOD\0" "0", T_SECS, S_SVC,
+	[K_HEALTH_START_PERIOD] = { T_SECS, S_SVC,
 	    F(health_start), RANGE(0, DAY) },
-	[K_HEALTH_ACTION] = { "HEALTH_ACTION\0" "restart", T_ENUM, S_SVC,
+	[K_HEALTH_ACTION] = { T_ENUM, S_SVC,
 	    F(health_action), CHOICES(L_ACTION) },
-	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), NONE },
-	[K_LOG_FORMAT] = { "LOG_FORMAT\0" "text", T_ENUM, S_TOP,
-	    F(log_format), CHOICES(L_FORMAT) },
-	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS\0" "7", T_INT, S_SVC,
+	[K_LOG_DIR] = { T_PATH, S_SVC, F(log_dir), NONE },
+	[K_LOG_FORMAT] = { T_ENUM, S_TOP, F(log_format), CHOICES(L_FORMAT) },
+	[K_LOG_KEEP_DAYS] = { T_INT, S_SVC,
 	    F(log_keep_days), RANGE(0, 36500) },
-	[K_LOG_PREFIX] = { "LOG_PREFIX\0" "no", T_ENUM, S_SVC,
-	    F(log_prefix), CHOICES(L_NOYES) },
-	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), NONE },
-	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP,
-	    F(log_level), CHOICES(L_LEVEL) },
-	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP,
-	    F(as_zero), RANGE(0, 255) },
-	[K_PARENT_DEATH_SIGNAL] = { "PARENT_DEATH_SIGNAL", T_SIG0, S_TOP,
-	    F(pdeathsig), NONE },
-	[K_WARN_ON_REAP] = { "WARN_ON_REAP\0" "no", T_ENUM, S_TOP,
+	[K_LOG_PREFIX] = { T_ENUM, S_SVC, F(log_prefix), CHOICES(L_NOYES) },
+	[K_PID_DIR] = { T_PATH, S_TOP, F(pid_dir), NONE },
+	[K_LOG_LEVEL] = { T_ENUM, S_TOP, F(log_level), CHOICES(L_LEVEL) },
+	[K_EXIT_AS_ZERO] = { T_CODES, S_TOP, F(as_zero), RANGE(0, 255) },
+	[K_PARENT_DEATH_SIGNAL] = { T_SIG0, S_TOP, F(pdeathsig), NONE },
+	[K_WARN_ON_REAP] = { T_ENUM, S_TOP,
 	    F(warn_on_reap), CHOICES(L_NOYES) },
 #undef F
 #undef RANGE
@@ -253,14 +259,33 @@ arena_str(const char *s, size_t len)
 	return p;
 }
 
+/* The key after the one at S in key_text: past its name and default. */
+static const char *
+next_key(const char *s)
+{
+	s += strlen(s) + 1;
+	return s + strlen(s) + 1;
+}
+
+/* The name of key K; its default follows it. */
+static const char *
+key_name(int k)
+{
+	const char *s = key_text;
+
+	while (k-- > 0)
+		s = next_key(s);
+	return s;
+}
+
 int
 conf_key(const char *name, size_t len)
 {
+	const char *s = key_text;
 	int i;
 
-	for (i = 0; i < K_N; i++)
-		if (strlen(keys[i].name) == len &&
-		    strncmp(keys[i].name, name, len) == 0)
+	for (i = 0; i < K_N; i++, s = next_key(s))
+		if (strncmp(s, name, len) == 0 && s[len] == '\0')
 			return i;
 	return -1;
 }
@@ -307,13 +332,13 @@ static const char *
 nearest(const char *name, size_t len)
 {
 	size_t i, d, best = 99;
-	const char *hit = NULL;
+	const char *s = key_text, *hit = NULL;
 
-	for (i = 0; i < K_N; i++) {
-		d = distance(name, len, keys[i].name);
+	for (i = 0; i < K_N; i++, s = next_key(s)) {
+		d = distance(name, len, s);
 		if (d < best) {
 			best = d;
-			hit = keys[i].name;
+			hit = s;
 		}
 	}
 	return best <= 3 || best <= len / 3 ? hit : NULL;
@@ -644,7 +669,7 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 		    secs(k->min, b3, 12), secs(k->max, b3 + 12, 12));
 	else if (strcmp(why, "is out of range") == 0)
 		fmt(b2, sizeof(b2), " (%d to %d)", k->min, k->max);
-	problem(x, line, "%s%s: \"%s\" %s%s", prefix, k->name,
+	problem(x, line, "%s%s: \"%s\" %s%s", prefix, key_name((int)(k - keys)),
 	    shown(v, b1, sizeof(b1)), why, b2);
 }
 
@@ -710,13 +735,13 @@ put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
 	}
 	if ((keys[k].scope & x->scope) == 0) {
 		top = keys[k].scope == S_TOP;
-		problem(x, ln, "%s is %s setting: set it in %s", keys[k].name,
+		problem(x, ln, "%s is %s setting: set it in %s", key_name(k),
 		    top ? "a supervisor-wide" : "a per-service",
 		    top ? "init.conf" : "a service's file");
 		return;
 	}
 	if (ln > 0 && x->c->line[k] != 0) {
-		problem(x, ln, "%s is already set on line %d", keys[k].name,
+		problem(x, ln, "%s is already set on line %d", key_name(k),
 		    x->c->line[k]);
 		return;
 	}
@@ -977,6 +1002,7 @@ quote(char *buf, size_t size, const char *w)
 static void
 defaults(struct conf *c, int mode)
 {
+	const char *s;
 	int i;
 
 	memset(c, 0, sizeof(*c));
@@ -986,8 +1012,8 @@ defaults(struct conf *c, int mode)
 	 * refuses that for NAME, RESTART_DELAY_MAX and LOG_LEVEL, resolved here
 	 * and in finish()).
 	 */
-	for (i = 0; i < K_N; i++)
-		set(c, &keys[i], keys[i].name + strlen(keys[i].name) + 1);
+	for (i = 0, s = key_text; i < K_N; i++, s = next_key(s))
+		set(c, &keys[i], s + strlen(s) + 1);
 	c->name = "";
 	c->pid_dir = "/tmp/process-supervisor";
 	c->log_level = mode == MODE_DASH ? LV_WARN : LV_INFO;
@@ -1003,7 +1029,7 @@ split(struct ctx *x, enum key k, const char *v)
 
 	why = conf_split(v, words, ARGV_MAX, buf, sizeof(buf));
 	if (why != NULL) {
-		problem(x, x->c->line[k], "%s: %s%s", keys[k].name,
+		problem(x, x->c->line[k], "%s: %s%s", key_name(k),
 		    strcmp(why, "is empty") == 0 ? "" : "in the command: ", why);
 		return NULL;
 	}
@@ -1012,7 +1038,7 @@ split(struct ctx *x, enum key k, const char *v)
 	argv = arena_get(((size_t)n + 1) * sizeof(*argv));
 	if (argv == NULL) {
 		problem(x, x->c->line[k], "%s does not fit: the configuration "
-		    "is too large", keys[k].name);
+		    "is too large", key_name(k));
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
@@ -1063,10 +1089,10 @@ finish_health(struct ctx *x)
 			continue;
 		if (set1 != NULL) {
 			problem(x, c->line[k], "%s and %s are both set: a "
-			    "service has one health check", set1, keys[k].name);
+			    "service has one health check", set1, key_name(k));
 			return;
 		}
-		set1 = keys[k].name;
+		set1 = key_name(k);
 		line = c->line[k];
 		c->probe = PROBE_CMD_KIND + k - K_HEALTH_CMD;
 	}
@@ -1175,7 +1201,7 @@ load_one(struct conf *c, int mode, const char *path, int scope, int multi,
 	parse_env(&x, multi, s != NULL ? s->svc : NULL, s != NULL ? s->n : 0);
 	x.file = path != NULL ? path : "init";
 	for (i = 0; i < nov; i++)
-		put_key(&x, 0, keys[ov[i].key].name, strlen(keys[ov[i].key].name),
+		put_key(&x, 0, key_name(ov[i].key), strlen(key_name(ov[i].key)),
 		    ov[i].value, "");
 	if (x.errors == 0)
 		finish(&x, argv, path);
@@ -1540,7 +1566,7 @@ conf_print(const struct conf *c, int what)
 		if ((i == K_HEALTH_CMD || i == K_HEALTH_TCP || i == K_HEALTH_HTTP) &&
 		    c->probe != PROBE_CMD_KIND + (i - K_HEALTH_CMD))
 			continue;
-		n = fmt(buf, sizeof(buf), "%s=", keys[i].name);
+		n = fmt(buf, sizeof(buf), "%s=", key_name(i));
 		value(c, &keys[i], buf + n, sizeof(buf) - n - 1);
 		n = strlen(buf);
 		buf[n++] = '\n';

@@ -1408,9 +1408,9 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	/* Last: its pass over INIT_* knows every service's NAME. */
 	errors += load_one(&s->init, MODE_START, nm.init, S_TOP, 1, NULL, 0,
 	    NULL, s);
-	/* init.conf's NAME defaults to the directory's name. */
+	/* init.conf's NAME defaults to the directory's name (DIR is paths[0]). */
 	if (!conf_explicit(&s->init, K_NAME)) {
-		len = fmt(path, sizeof(path), "%s", dir != NULL ? dir : paths[0]);
+		len = fmt(path, sizeof(path), "%s", paths[0]);
 		while (len > 1 && path[len - 1] == '/')
 			path[--len] = '\0';
 		if (dir == NULL && (cut = strrchr(path, '/')) != NULL)
@@ -1428,25 +1428,23 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	s->top = &s->init;
 	/* Without an init.conf, the set is known by what was given. */
 	if (s->init.path == NULL)
-		s->init.path = dir != NULL ? dir : paths[0];
-	/* Supervisor-wide values every part of init reads per service. */
+		s->init.path = paths[0];
 	for (i = 0; i < s->n; i++) {
+		/* Supervisor-wide values every part of init reads per service. */
 		s->svc[i].log_format = s->init.log_format;
 		s->svc[i].log_level = s->init.log_level;
 		s->svc[i].pid_dir = s->init.pid_dir;
 		s->svc[i].check_interval = s->init.check_interval;
 		s->svc[i].stop_delay = s->init.stop_delay;
-	}
-	for (i = 0; i < s->n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(s->svc[i].name, s->svc[j].name) == 0) {
 				x.file = s->svc[i].path;
-				x.c = &s->svc[i];
 				problem(&x, s->svc[i].line[K_NAME], "NAME \"%s\" is "
 				    "already the NAME of %s", s->svc[i].name,
 				    s->svc[j].path);
 				errors++;
 			}
+	}
 	return errors > 0 ? errors : graph(s);
 }
 

@@ -940,7 +940,7 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 	extern char **environ;
 	const char *e, *eq, *k;
 	size_t klen, skip;
-	int i, j, key, taken;
+	int i, j, key, top, taken;
 
 	for (i = 0; environ[i] != NULL; i++) {
 		e = environ[i];
@@ -956,19 +956,18 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 			if ((skip = for_service(k, klen, x->c->name)) == 0)
 				continue;
 		} else if (multi) {
-			taken = key >= 0 && (keys[key].scope & S_TOP);
-			for (j = 0; j < n && !taken; j++)
+			top = key >= 0 && (keys[key].scope & S_TOP);
+			for (j = 0, taken = top; j < n && !taken; j++)
 				taken = for_service(k, klen, svcs[j].name) > 0;
-			if (key >= 0 && !taken) {
+			if (!taken && key >= 0)
 				problem(x, 0, "INIT_%.*s: with several services, "
 				    "set INIT_<SERVICE>_%.*s (the service's NAME "
 				    "in upper case, other characters as '_')",
 				    (int)klen, k, (int)klen, k);
-				continue;
-			}
-			if (!taken)
+			else if (!taken)
 				stray(k, klen);
-			if (key < 0 || !(keys[key].scope & S_TOP))
+			/* What a service took is its own pass's. */
+			if (!top)
 				continue;
 		} else if (key < 0 && !(klen > 4 && strncmp(k, "ENV_", 4) == 0)) {
 			stray(k, klen);

@@ -355,21 +355,21 @@ conf_word(const char **pp, char *out, size_t size, int cmd)
 	static char why[200];
 	const char *p = *pp;
 	size_t n = 0;
-	int quote = 0;	/* the quote that is open, or 0 */
+	int inside = 0;	/* the quote that is open, or 0 */
 	char ch;
 
 	for (;; p++) {
 		ch = *p;
-		if (quote == '\'') {
+		if (inside == '\'') {
 			if (ch == '\'') {
-				quote = 0;
+				inside = 0;
 				continue;
 			}
-		} else if (quote == '"') {
+		} else if (inside == '"') {
 			if (ch == '\0')
 				return "unterminated double quote";
 			if (ch == '"') {
-				quote = 0;
+				inside = 0;
 				continue;
 			}
 			if (ch == '\\' && p[1] != '\0' &&
@@ -387,7 +387,7 @@ conf_word(const char **pp, char *out, size_t size, int cmd)
 		} else if (ch == '\'' || ch == '"') {
 			if (ch == '\'' && strchr(p + 1, '\'') == NULL)
 				return "unterminated single quote";
-			quote = ch;
+			inside = ch;
 			continue;
 		} else if (ch == '\\') {
 			if (p[1] == '\0')

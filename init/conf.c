@@ -1264,13 +1264,16 @@ has_dep(const struct confset *s, int i, int j)
 
 /*
  * AFTER resolved to indices, checked, and a start order built; a cycle is
- * printed as "a -> b -> a".
+ * printed as "a -> b -> a".  Sets of services are bits of a word here.
  */
+_Static_assert(SERVICES_MAX <= 64, "a set of services is a 64-bit word");
+
 static int
 graph(struct confset *s)
 {
 	char word[NAME_MAX_LEN + 2], buf[CONF_LINE_MAX];
-	int placed[SERVICES_MAX] = { 0 }, path[SERVICES_MAX];
+	unsigned long long need[SERVICES_MAX] = { 0 }, placed = 0, seen = 0;
+	int path[SERVICES_MAX];
 	const char *v;
 	struct ctx x;
 	size_t len;
@@ -1291,8 +1294,10 @@ graph(struct confset *s)
 			else if (j == i)
 				problem(&x, s->svc[i].line[K_AFTER], "AFTER names "
 				    "the service itself");
-			else
+			else {
 				s->deps[i][j / 8] |= (unsigned char)(1 << (j % 8));
+				need[i] |= 1ULL << j;
+			}
 		}
 	}
 	if (x.errors > 0)
@@ -1300,33 +1305,25 @@ graph(struct confset *s)
 	/* Kahn's order, stable by file name: dependencies first. */
 	for (n = 0, progress = 1; n < s->n && progress;) {
 		progress = 0;
-		for (i = 0; i < s->n; i++) {
-			if (placed[i])
-				continue;
-			for (k = 0; k < s->n && !(has_dep(s, i, k) && !placed[k]);
-			    k++)
-				;
-			if (k < s->n)
-				continue;
-			s->order[n++] = i;
-			placed[i] = progress = 1;
-		}
+		for (i = 0; i < s->n; i++)
+			if (!((placed >> i) & 1) && (need[i] & ~placed) == 0) {
+				s->order[n++] = i;
+				placed |= 1ULL << i;
+				progress = 1;
+			}
 	}
 	if (n == s->n)
 		return 0;
 	/*
 	 * What is left waits on a cycle: from the first service left, follow
-	 * the first dependency left (-1 marks the path) until one repeats.
-	 * It is the cycle a depth-first search in file order finds first.
+	 * the first dependency left until one repeats.  It is the cycle a
+	 * depth-first search in file order finds first.
 	 */
-	for (i = 0; placed[i]; i++)
-		;
-	for (n = 0;; i = j) {
+	for (i = __builtin_ctzll(~placed), n = 0;; i = j) {
 		path[n++] = i;
-		placed[i] = -1;
-		for (j = 0; !(has_dep(s, i, j) && placed[j] <= 0); j++)
-			;
-		if (placed[j] < 0)
+		seen |= 1ULL << i;
+		j = __builtin_ctzll(need[i] & ~placed);
+		if ((seen >> j) & 1)
 			break;
 	}
 	for (k = 0, len = 0; path[k] != j; k++)

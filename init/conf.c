@@ -597,8 +597,8 @@ set(struct conf *c, const struct keydef *k, const char *v)
 		*(int *)(void *)base = (int)n;
 		return NULL;
 	case T_ENUM:
-		for (i = 0; *choice(k, i) != '\0'; i++)
-			if (strcmp(v, choice(k, i)) == 0) {
+		for (i = 0, s = lists[k->list]; *s != '\0'; i++, s += strlen(s) + 1)
+			if (strcmp(v, s) == 0) {
 				*(int *)(void *)base = i;
 				return NULL;
 			}
@@ -649,9 +649,8 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
     const char *v)
 {
 	char b1[80], b2[120], b3[24];
-	const char *why;
+	const char *why, *s;
 	size_t n = 0;
-	int i;
 
 	why = set(x->c, k, v);
 	if (why == NULL) {
@@ -661,9 +660,9 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 	/* What would do: the choices, or the range. */
 	b2[0] = '\0';
 	if (k->type == T_ENUM)
-		for (i = 0; *choice(k, i) != '\0'; i++)
-			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : " ",
-			    choice(k, i));
+		for (s = lists[k->list]; *s != '\0'; s += strlen(s) + 1)
+			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", n ? ", " : " ",
+			    s);
 	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
 		fmt(b2, sizeof(b2), " (%s to %s seconds)",
 		    secs(k->min, b3, 12), secs(k->max, b3 + 12, 12));

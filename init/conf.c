@@ -301,7 +301,7 @@ choice(const struct keydef *k, int i)
 	return s;
 }
 
-/* Case-insensitive edit distance, for "did you mean". */
+/* Case-insensitive edit distance to B, a key name (upper case): hints. */
 static size_t
 distance(const char *a, size_t la, const char *b)
 {
@@ -317,7 +317,7 @@ distance(const char *a, size_t la, const char *b)
 		for (j = 1; j <= lb; j++) {
 			cur = row[j];
 			row[j] = prev + (toupper((unsigned char)a[i - 1]) !=
-			    toupper((unsigned char)b[j - 1]));
+			    b[j - 1]);
 			if (row[j - 1] + 1 < row[j])
 				row[j] = row[j - 1] + 1;
 			if (cur + 1 < row[j])
@@ -1136,7 +1136,8 @@ finish(struct ctx *x, char **argv, const char *file)
 	if (argv != NULL && argv[0] != NULL) {
 		c->argv = argv;
 		for (i = 0; argv[i] != NULL && n < sizeof(b) - 1; i++) {
-			n += fmt(b + n, sizeof(b) - n, "%s", i ? " " : "");
+			if (i > 0)
+				b[n++] = ' ';
 			n += quote(b + n, sizeof(b) - n, argv[i]);
 		}
 		c->command = arena_str(b, n);

@@ -1549,28 +1549,30 @@ conf_print(const struct conf *c, int what)
 {
 	static const int scopes[] = { S_BOTH, S_SVC, S_TOP };
 	char buf[2 * CONF_LINE_MAX + 64];
-	const char *eq;
+	const char *e, *eq;
 	size_t n;
 	int i, scope = scopes[what];
 
-	for (i = 0; i < K_N; i++) {
-		if ((keys[i].scope & scope) == 0)
+	/*
+	 * The keys, then the ENV_ variables.  Only the probe that is set; an
+	 * unset one prints nothing.
+	 */
+	for (i = 0; i < K_N + c->nenv; i++) {
+		if (i >= K_N) {
+			e = c->env[i - K_N];
+			eq = strchr(e, '=');
+			n = fmt(buf, sizeof(buf), "ENV_%.*s=", (int)(eq - e), e);
+			quote(buf + n, sizeof(buf) - n - 1, eq + 1);
+		} else if ((keys[i].scope & scope) == 0 ||
+		    ((i == K_HEALTH_CMD || i == K_HEALTH_TCP ||
+		    i == K_HEALTH_HTTP) &&
+		    c->probe != PROBE_CMD_KIND + (i - K_HEALTH_CMD)))
 			continue;
-		/* Only the probe that is set; an unset one prints nothing. */
-		if ((i == K_HEALTH_CMD || i == K_HEALTH_TCP || i == K_HEALTH_HTTP) &&
-		    c->probe != PROBE_CMD_KIND + (i - K_HEALTH_CMD))
-			continue;
-		n = fmt(buf, sizeof(buf), "%s=", key_name(i));
-		value(c, &keys[i], buf + n, sizeof(buf) - n - 1);
+		else {
+			n = fmt(buf, sizeof(buf), "%s=", key_name(i));
+			value(c, &keys[i], buf + n, sizeof(buf) - n - 1);
+		}
 		n = strlen(buf);
-		buf[n++] = '\n';
-		write_all(1, buf, n);
-	}
-	for (i = 0; i < c->nenv; i++) {
-		eq = strchr(c->env[i], '=');
-		n = fmt(buf, sizeof(buf), "ENV_%.*s=", (int)(eq - c->env[i]),
-		    c->env[i]);
-		n += quote(buf + n, sizeof(buf) - n - 1, eq + 1);
 		buf[n++] = '\n';
 		write_all(1, buf, n);
 	}

@@ -29,8 +29,9 @@
 #include "sig.h"
 #include "util.h"
 
-enum { T_NAME, T_STR, T_PATH, T_CMD, T_INT, T_SECS, T_ENUM, T_SIG, T_SIG0,
-    T_CODES, T_SIGMAP, T_NAMES, T_FD };
+/* Value types: the first five are kept as strings. */
+enum { T_NAME, T_STR, T_PATH, T_CMD, T_NAMES, T_INT, T_SECS, T_ENUM, T_SIG,
+    T_SIG0, T_CODES, T_SIGMAP, T_FD };
 /* Scope: a service's own key, init's own (supervisor-wide), or both. */
 enum { S_SVC = 1, S_TOP = 2, S_BOTH = 3 };
 
@@ -1497,24 +1498,26 @@ value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 
 	raw[0] = '\0';
 	s = raw;
-	switch (k->type) {
-	case T_NAME:
-	case T_STR:
-	case T_PATH:
-	case T_NAMES:
-	case T_CMD:
+	if (k->type <= T_NAMES)
 		s = *(const char *const *)(const void *)base;
-		break;
-	case T_INT:
+	else if (k->type == T_INT)
 		fmt(raw, sizeof(raw), "%lld", *(const long long *)(const void *)base);
-		break;
-	case T_SECS:
+	else if (k->type == T_SECS)
 		secs(*(const long long *)(const void *)base, raw, sizeof(raw));
-		break;
-	case T_FD:
-	case T_ENUM:
-	case T_SIG:
-	case T_SIG0:
+	else if (k->type == T_CODES) {
+		for (i = 0; i < 256; i++)
+			if ((bits[i / 8] >> (i % 8)) & 1)
+				n += fmt(raw + n, sizeof(raw) - n, "%s%d",
+				    n ? " " : "", i);
+	} else if (k->type == T_SIGMAP) {
+		for (i = 1; i <= 64; i++)
+			if (bits[i] != i)
+				n += fmt(raw + n, sizeof(raw) - n, "%s%s:%s",
+				    n ? " " : "", sig_name(i, b, sizeof(b)),
+				    bits[i] == 0 ? "0" : sig_name(bits[i], b2,
+				    sizeof(b2)));
+	} else {
+		/* T_ENUM, T_FD, T_SIG and T_SIG0: an int. */
 		v = *(const int *)(const void *)base;
 		if (k->type == T_ENUM)
 			s = choice(k, v);
@@ -1522,21 +1525,6 @@ value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 			fmt(raw, sizeof(raw), "%d", v);
 		else if (k->type != T_FD && v != 0)
 			s = sig_name(v, raw, sizeof(raw));
-		break;
-	case T_CODES:
-		for (i = 0; i < 256; i++)
-			if ((bits[i / 8] >> (i % 8)) & 1)
-				n += fmt(raw + n, sizeof(raw) - n, "%s%d",
-				    n ? " " : "", i);
-		break;
-	case T_SIGMAP:
-		for (i = 1; i <= 64; i++)
-			if (bits[i] != i)
-				n += fmt(raw + n, sizeof(raw) - n, "%s%s:%s",
-				    n ? " " : "", sig_name(i, b, sizeof(b)),
-				    bits[i] == 0 ? "0" : sig_name(bits[i], b2,
-				    sizeof(b2)));
-		break;
 	}
 	if (k->type == T_SIGMAP || (k->type == T_CMD && strchr(s, '\'') == NULL))
 		fmt(buf, size, "'%s'", s);

@@ -931,11 +931,12 @@ stray(const char *k, size_t klen)
 /*
  * INIT_<KEY> overrides for X's conf.  With several services a service
  * takes INIT_<SERVICE>_<KEY> and init.conf takes the supervisor-wide
- * INIT_<KEY>; init.conf's pass, run last, also reports what nobody took
- * (SVCS, N: every service).  Misspelt names are warned about, not refused.
+ * INIT_<KEY>; init.conf's pass (scope S_TOP), run last, also reports what
+ * nobody took (S: every service).  Misspelt names are warned about, not
+ * refused.
  */
 static void
-parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
+parse_env(struct ctx *x, const struct confset *s)
 {
 	extern char **environ;
 	const char *e, *eq, *k;
@@ -952,13 +953,13 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 			continue;
 		key = conf_key(k, klen);
 		skip = 0;
-		if (multi && x->scope == S_SVC) {
+		if (x->scope == S_SVC) {
 			if ((skip = for_service(k, klen, x->c->name)) == 0)
 				continue;
-		} else if (multi) {
+		} else if (x->scope == S_TOP) {
 			top = key >= 0 && (keys[key].scope & S_TOP);
-			for (j = 0, taken = top; j < n && !taken; j++)
-				taken = for_service(k, klen, svcs[j].name) > 0;
+			for (j = 0, taken = top; j < s->n && !taken; j++)
+				taken = for_service(k, klen, s->svc[j].name) > 0;
 			if (!taken && key >= 0)
 				problem(x, 0, "INIT_%.*s: with several services, "
 				    "set INIT_<SERVICE>_%.*s (the service's NAME "
@@ -1177,11 +1178,15 @@ finish(struct ctx *x, char **argv, const char *file)
 	finish_health(x);
 }
 
-/* One file (or none) into C with scope SCOPE; problems counted in X. */
+/*
+ * One file (or none) into C with scope SCOPE: S_BOTH for one service, else
+ * one of the set S; problems counted in X.
+ */
 static int
-load_one(struct conf *c, int mode, const char *path, int scope, int multi,
+load_one(struct conf *c, int mode, const char *path, int scope,
     const struct setting *ov, int nov, char **argv, const struct confset *s)
 {
+	const char *name;
 	struct ctx x;
 	int i;
 
@@ -1195,14 +1200,15 @@ load_one(struct conf *c, int mode, const char *path, int scope, int multi,
 		parse_file(&x);
 	}
 	/* With several services, INIT_<SERVICE>_... needs the NAME first. */
-	if (multi && scope == S_SVC && !conf_explicit(c, K_NAME))
+	if (scope == S_SVC && !conf_explicit(c, K_NAME))
 		default_name(c, path);
 	x.file = "environment";
-	parse_env(&x, multi, s != NULL ? s->svc : NULL, s != NULL ? s->n : 0);
+	parse_env(&x, s);
 	x.file = path != NULL ? path : "init";
-	for (i = 0; i < nov; i++)
-		put_key(&x, 0, key_name(ov[i].key), strlen(key_name(ov[i].key)),
-		    ov[i].value, "");
+	for (i = 0; i < nov; i++) {
+		name = key_name(ov[i].key);
+		put_key(&x, 0, name, strlen(name), ov[i].value, "");
+	}
 	if (x.errors == 0)
 		finish(&x, argv, path);
 	return x.errors;
@@ -1214,7 +1220,7 @@ conf_load(struct conf *c, int mode, const char *path,
 {
 	arena.used = 0;
 	total_errors = 0;
-	return load_one(c, mode, path, S_BOTH, 0, ov, nov, argv, NULL);
+	return load_one(c, mode, path, S_BOTH, ov, nov, argv, NULL);
 }
 
 /* Directory listing: the paths of its *.conf files, in the arena. */
@@ -1381,8 +1387,8 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 		s->n = 1;
 		s->top = &s->svc[0];
 		s->order[0] = 0;
-		errors = load_one(&s->svc[0], MODE_START, paths[0], S_BOTH, 0,
-		    NULL, 0, argv, NULL);
+		errors = load_one(&s->svc[0], MODE_START, paths[0], S_BOTH, NULL,
+		    0, argv, NULL);
 		return errors > 0 ? errors : graph(s);
 	}
 	x.file = "init";
@@ -1399,11 +1405,11 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 		take(&nm, paths[i], slash ? slash + 1 : paths[i]);
 	}
 	for (i = 0; i < nm.n; i++)
-		errors += load_one(&s->svc[i], MODE_START, nm.file[i], S_SVC, 1,
+		errors += load_one(&s->svc[i], MODE_START, nm.file[i], S_SVC,
 		    NULL, 0, NULL, s);
 	s->n = nm.n;
 	/* Last: its pass over INIT_* knows every service's NAME. */
-	errors += load_one(&s->init, MODE_START, nm.init, S_TOP, 1, NULL, 0,
+	errors += load_one(&s->init, MODE_START, nm.init, S_TOP, NULL, 0,
 	    NULL, s);
 	/* init.conf's NAME defaults to the directory's name (DIR is paths[0]). */
 	if (!conf_explicit(&s->init, K_NAME)) {

@@ -769,22 +769,19 @@ parse_line(struct ctx *x, int ln, const char *p)
 		return;
 	}
 	p += len;
-	if (*p != '=') {
-		if ((*p == ' ' || *p == '\t') && p[strspn(p, " \t")] == '=')
-			problem(x, ln, "%.*s: no spaces allowed around '='",
-			    (int)len, name);
-		else
-			problem(x, ln, "%.*s: missing '=' (expected KEY=value)",
-			    (int)len, name);
-		return;
-	}
-	p++;
-	err = conf_word(&p, val, sizeof(val), 0);
-	if (err == NULL) {
-		p += strspn(p, " \t");
-		if (*p != '\0' && *p != '#')
-			err = "unexpected text after the value (quote a value "
-			    "that holds spaces)";
+	if (*p != '=')
+		err = (*p == ' ' || *p == '\t') && p[strspn(p, " \t")] == '=' ?
+		    "no spaces allowed around '='" :
+		    "missing '=' (expected KEY=value)";
+	else {
+		p++;
+		err = conf_word(&p, val, sizeof(val), 0);
+		if (err == NULL) {
+			p += strspn(p, " \t");
+			if (*p != '\0' && *p != '#')
+				err = "unexpected text after the value (quote "
+				    "a value that holds spaces)";
+		}
 	}
 	if (err != NULL) {
 		problem(x, ln, "%.*s: %s", (int)len, name, err);

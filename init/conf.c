@@ -880,19 +880,6 @@ parse_file(struct ctx *x)
 	mem_put(buf, CONF_FILE_MAX + 1);
 }
 
-/* NAME as an environment word: upper case, anything else '_'. */
-static size_t
-env_id(const char *name, char *buf, size_t size)
-{
-	size_t n;
-
-	for (n = 0; name[n] != '\0' && n + 1 < size; n++)
-		buf[n] = isalnum((unsigned char)name[n]) ?
-		    (char)toupper((unsigned char)name[n]) : '_';
-	buf[n] = '\0';
-	return n;
-}
-
 /* Variables named INIT_* that are not settings. */
 static int
 not_a_key(const char *k, size_t klen)
@@ -901,17 +888,24 @@ not_a_key(const char *k, size_t klen)
 	    (klen == 2 && strncmp(k, "AS", 2) == 0);
 }
 
-/* Whether K (KLEN bytes) is "SERVICE_KEY" for service NAME. */
+/*
+ * Whether K (KLEN bytes) is "SERVICE_KEY" for service NAME, written as an
+ * environment word (upper case, anything else '_'): the length of
+ * "SERVICE_", or 0.
+ */
 static size_t
 for_service(const char *k, size_t klen, const char *name)
 {
-	char id[NAME_MAX_LEN + 2];
-	size_t idlen = env_id(name, id, sizeof(id));
+	size_t n;
 
-	if (klen > idlen + 1 && strncmp(k, id, idlen) == 0 && k[idlen] == '_' &&
-	    (conf_key(k + idlen + 1, klen - idlen - 1) >= 0 ||
-	    (klen > idlen + 5 && strncmp(k + idlen + 1, "ENV_", 4) == 0)))
-		return idlen + 1;
+	for (n = 0; name[n] != '\0'; n++)
+		if (n >= klen || k[n] != (isalnum((unsigned char)name[n]) ?
+		    toupper((unsigned char)name[n]) : '_'))
+			return 0;
+	if (klen > n + 1 && k[n] == '_' &&
+	    (conf_key(k + n + 1, klen - n - 1) >= 0 ||
+	    (klen > n + 5 && strncmp(k + n + 1, "ENV_", 4) == 0)))
+		return n + 1;
 	return 0;
 }
 

@@ -1120,6 +1120,7 @@ finish(struct ctx *x, char **argv, const char *file)
 {
 	struct conf *c = x->c;
 	char b[CONF_LINE_MAX + 1], b2[24];
+	const char *colon;
 	size_t n = 0;
 	int i;
 
@@ -1142,9 +1143,10 @@ finish(struct ctx *x, char **argv, const char *file)
 		return;
 	if (!conf_explicit(c, K_NAME))
 		default_name(c, x->scope == S_SVC ? file : NULL);
-	if (*c->user != '\0' && (c->user[span(c->user, "._-:")] != '\0' ||
-	    c->user[0] == ':' || strchr(c->user, ':') != strrchr(c->user, ':') ||
-	    c->user[strlen(c->user) - 1] == ':'))
+	/* At most one ':', with something on each side. */
+	colon = strchr(c->user, ':');
+	if (c->user[span(c->user, "._-:")] != '\0' || (colon != NULL &&
+	    (colon == c->user || colon[1] == '\0' || strchr(colon + 1, ':'))))
 		problem(x, c->line[K_USER], "USER: \"%s\" is not USER, UID, "
 		    "USER:GROUP or UID:GID", shown(c->user, b, 80));
 	if (c->groups[span(c->groups, "._- ,")] != '\0')

@@ -1282,7 +1282,6 @@ graph(struct confset *s)
 	memset(&x, 0, sizeof(x));
 	memset(s->deps, 0, sizeof(s->deps));
 	for (i = 0; i < s->n; i++) {
-		x.c = &s->svc[i];
 		x.file = s->svc[i].path;
 		v = s->svc[i].after;
 		while (next_word(&v, " \t,", word, sizeof(word)) > 0) {
@@ -1352,7 +1351,6 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	total_errors = 0;
 	memset(&x, 0, sizeof(x));
 	memset(&nm, 0, sizeof(nm));
-	x.c = &s->init;
 	s->n = 0;
 	s->multi = npaths > 1;
 	if (npaths == 1 && path_stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {

@@ -492,7 +492,7 @@ set_name(const char *v)
 		return "must be 1 to 64 characters";
 	if (span(v, "._-") != len)
 		return "may only hold letters, digits, '.', '_' and '-'";
-	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+	if (len <= 2 && strspn(v, ".") == len)
 		return "cannot be '.' or '..'";
 	return NULL;
 }

@@ -1377,7 +1377,6 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	if (!s->multi) {
 		s->n = 1;
 		s->top = &s->svc[0];
-		s->order[0] = 0;
 		errors = load_one(&s->svc[0], MODE_START, paths[0], S_BOTH, NULL,
 		    0, argv, NULL);
 		return errors > 0 ? errors : graph(s);

@@ -1531,11 +1531,11 @@ value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 void
 conf_print(const struct conf *c, int what)
 {
-	static const int scopes[] = { S_BOTH, S_SVC, S_TOP };
 	char buf[2 * CONF_LINE_MAX + 64];
 	const char *e, *eq;
 	size_t n;
-	int i, scope = scopes[what];
+	int i, scope = what == PRINT_SVC ? S_SVC : what == PRINT_TOP ? S_TOP :
+	    S_BOTH;
 
 	/*
 	 * The keys, then the ENV_ variables.  Only the probe that is set; an

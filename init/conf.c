@@ -29,118 +29,133 @@
 #include "sig.h"
 #include "util.h"
 
-enum { T_NAME, T_STR, T_PATH, T_CMD, T_INT, T_SECS, T_ENUM, T_SIG, T_SIG0,
-    T_CODES, T_SIGMAP, T_NAMES, T_FD };
+/* Value types: the first five are kept as strings. */
+enum { T_NAME, T_STR, T_PATH, T_CMD, T_NAMES, T_INT, T_SECS, T_ENUM, T_SIG,
+    T_SIG0, T_CODES, T_SIGMAP, T_FD };
 /* Scope: a service's own key, init's own (supervisor-wide), or both. */
 enum { S_SVC = 1, S_TOP = 2, S_BOTH = 3 };
 
-static const char *const policies[] = { "never", "on-failure", "always", NULL };
-static const char *const formats[] = { "text", "json", NULL };
-static const char *const levels[] = { "debug", "info", "warn", "error", NULL };
-static const char *const noyes[] = { "no", "yes", NULL };
-static const char *const types[] = { "simple", "oneshot", NULL };
-static const char *const actions[] = { "restart", "exit", "none", NULL };
-static const char *const pgroups[] = { "session", "group", "inherit", NULL };
+/*
+ * The choices of the T_ENUM keys, each list its words one after the other
+ * and an empty one last (see choice()).
+ */
+enum { L_POLICY, L_FORMAT, L_LEVEL, L_NOYES, L_TYPE, L_ACTION, L_GROUP };
+static const char *const lists[] = {
+	[L_POLICY] = "never\0on-failure\0always\0",
+	[L_FORMAT] = "text\0json\0",
+	[L_LEVEL] = "debug\0info\0warn\0error\0",
+	[L_NOYES] = "no\0yes\0",
+	[L_TYPE] = "simple\0oneshot\0",
+	[L_ACTION] = "restart\0exit\0none\0",
+	[L_GROUP] = "session\0group\0inherit\0",
+};
 
 #define DAY	(86400LL * 1000)
 
 /*
- * Order is the `check` output's.  Times are in milliseconds.  Packed: 40
- * bytes an entry, the name included; the widest bound, 7 days in ms, fits
- * an int, and a bound or offset that did not fit its field would be a
- * -Woverflow warning.  A key has a range or a list of choices, not both.
+ * Each key's name and default, in the order of enum key: "NAME\0default\0",
+ * the default empty for a key without one (see defaults()).  One string,
+ * no fixed width for each (see key_name()).
+ */
+static const char key_text[] =
+	"NAME\0\0" "COMMAND\0\0" "TYPE\0" "simple\0" "AFTER\0\0"
+	"CRITICAL\0" "yes\0" "READY_FD\0\0" "RESTART_POLICY\0" "never\0"
+	"SUCCESS_EXIT_CODES\0" "0\0" "RESTART_DELAY\0" "1\0"
+	"RESTART_DELAY_MAX\0\0" "MAX_RESTARTS\0" "0\0"
+	"RESTART_WINDOW\0" "60\0" "STOP_SIGNAL\0" "TERM\0"
+	"STOP_TIMEOUT\0" "10\0" "STOP_DELAY\0" "0\0" "SIGNAL_MAP\0\0"
+	"KILL_GROUP\0" "yes\0" "PROCESS_GROUP\0" "session\0" "WORKDIR\0\0"
+	"USER\0\0" "GROUPS\0\0" "CLEAR_ENV\0" "no\0" "MAX_CPU_PCT\0" "0\0"
+	"CPU_BREACH_TICKS\0" "1\0" "MAX_MEM_MB\0" "0\0"
+	"CHECK_INTERVAL\0" "2\0" "HEALTH_CMD\0\0" "HEALTH_TCP\0\0"
+	"HEALTH_HTTP\0\0" "HEALTH_INTERVAL\0" "10\0" "HEALTH_TIMEOUT\0" "3\0"
+	"HEALTH_RETRIES\0" "3\0" "HEALTH_START_PERIOD\0" "0\0"
+	"HEALTH_ACTION\0" "restart\0" "LOG_DIR\0\0" "LOG_FORMAT\0" "text\0"
+	"LOG_KEEP_DAYS\0" "7\0" "LOG_PREFIX\0" "no\0" "PID_DIR\0\0"
+	"LOG_LEVEL\0\0" "EXIT_AS_ZERO\0\0" "PARENT_DEATH_SIGNAL\0\0"
+	"WARN_ON_REAP\0" "no\0";
+
+/*
+ * Order is the `check` output's.  Times are in milliseconds.  Packed: 12
+ * bytes an entry, the name and default in key_text; the widest bound, 7
+ * days in ms, fits an int, and a bound or offset that did not fit its
+ * field would be a -Woverflow warning.  A key has a range or a list of
+ * choices, not both.
  */
 static const struct keydef {
-	char			 name[20];
 	unsigned char		 type;
 	unsigned char		 scope;
 	unsigned short		 off;
-	const char		*def;	/* NULL: resolved in finish() */
 	union {
 		struct {
 			int	 min, max;
 		};
-		const char *const *choices;	/* T_ENUM */
+		int		 list;	/* T_ENUM: its choices, L_* */
 	};
 } keys[K_N] = {
 #define F(f)		offsetof(struct conf, f)
 #define RANGE(lo, hi)	{ { lo, hi } }
-#define CHOICES(list)	{ .choices = list }
+#define CHOICES(l)	{ .list = l }
 #define NONE		RANGE(0, 0)
-	[K_NAME] = { "NAME", T_NAME, S_BOTH, F(name), NULL, NONE },
-	[K_COMMAND] = { "COMMAND", T_CMD, S_SVC, F(command), "", NONE },
-	[K_TYPE] = { "TYPE", T_ENUM, S_SVC, F(type), "simple", CHOICES(types) },
-	[K_AFTER] = { "AFTER", T_NAMES, S_SVC, F(after), "", NONE },
-	[K_CRITICAL] = { "CRITICAL", T_ENUM, S_SVC,
-	    F(critical), "yes", CHOICES(noyes) },
-	[K_READY_FD] = { "READY_FD", T_FD, S_SVC,
-	    F(ready_fd), "", RANGE(3, 1023) },
-	[K_RESTART_POLICY] = { "RESTART_POLICY", T_ENUM, S_SVC,
-	    F(restart_policy), "never", CHOICES(policies) },
-	[K_SUCCESS_EXIT_CODES] = { "SUCCESS_EXIT_CODES", T_CODES, S_SVC,
-	    F(success), "0", RANGE(0, 255) },
-	[K_RESTART_DELAY] = { "RESTART_DELAY", T_SECS, S_SVC,
-	    F(restart_delay), "1", RANGE(0, DAY) },
-	[K_RESTART_DELAY_MAX] = { "RESTART_DELAY_MAX", T_SECS, S_SVC,
-	    F(restart_delay_max), NULL, RANGE(0, DAY) },
-	[K_MAX_RESTARTS] = { "MAX_RESTARTS", T_INT, S_SVC,
-	    F(max_restarts), "0", RANGE(0, HISTORY_MAX) },
-	[K_RESTART_WINDOW] = { "RESTART_WINDOW", T_SECS, S_SVC,
-	    F(restart_window), "60", RANGE(1000, 7 * DAY) },
-	[K_STOP_SIGNAL] = { "STOP_SIGNAL", T_SIG, S_SVC,
-	    F(stop_signal), "TERM", NONE },
-	[K_STOP_TIMEOUT] = { "STOP_TIMEOUT", T_SECS, S_SVC,
-	    F(stop_timeout), "10", RANGE(0, DAY) },
-	[K_STOP_DELAY] = { "STOP_DELAY", T_SECS, S_TOP,
-	    F(stop_delay), "0", RANGE(0, 3600 * 1000) },
-	[K_SIGNAL_MAP] = { "SIGNAL_MAP", T_SIGMAP, S_SVC, F(sigmap), "", NONE },
-	[K_KILL_GROUP] = { "KILL_GROUP", T_ENUM, S_SVC,
-	    F(kill_group), "yes", CHOICES(noyes) },
-	[K_PROCESS_GROUP] = { "PROCESS_GROUP", T_ENUM, S_SVC,
-	    F(process_group), "session", CHOICES(pgroups) },
-	[K_WORKDIR] = { "WORKDIR", T_PATH, S_SVC, F(workdir), "", NONE },
-	[K_USER] = { "USER", T_STR, S_SVC, F(user), "", NONE },
-	[K_GROUPS] = { "GROUPS", T_STR, S_SVC, F(groups), "", NONE },
-	[K_CLEAR_ENV] = { "CLEAR_ENV", T_ENUM, S_SVC,
-	    F(clear_env), "no", CHOICES(noyes) },
-	[K_MAX_CPU_PCT] = { "MAX_CPU_PCT", T_INT, S_SVC,
-	    F(max_cpu_pct), "0", RANGE(0, 100000) },
-	[K_CPU_BREACH_TICKS] = { "CPU_BREACH_TICKS", T_INT, S_SVC,
-	    F(cpu_breach_ticks), "1", RANGE(1, 1000) },
-	[K_MAX_MEM_MB] = { "MAX_MEM_MB", T_INT, S_SVC,
-	    F(max_mem_mb), "0", RANGE(0, 16777216) },
-	[K_CHECK_INTERVAL] = { "CHECK_INTERVAL", T_SECS, S_TOP,
-	    F(check_interval), "2", RANGE(100, 3600 * 1000) },
-	[K_HEALTH_CMD] = { "HEALTH_CMD", T_CMD, S_SVC, F(health), NULL, NONE },
-	[K_HEALTH_TCP] = { "HEALTH_TCP", T_STR, S_SVC, F(health), NULL, NONE },
-	[K_HEALTH_HTTP] = { "HEALTH_HTTP", T_STR, S_SVC,
-	    F(health), NULL, NONE },
-	[K_HEALTH_INTERVAL] = { "HEALTH_INTERVAL", T_SECS, S_SVC,
-	    F(health_interval), "10", RANGE(100, DAY) },
-	[K_HEALTH_TIMEOUT] = { "HEALTH_TIMEOUT", T_SECS, S_SVC,
-	    F(health_timeout), "3", RANGE(100, 3600 * 1000) },
-	[K_HEALTH_RETRIES] = { "HEALTH_RETRIES", T_INT, S_SVC,
-	    F(health_retries), "3", RANGE(1, 1000) },
-	[K_HEALTH_START_PERIOD] = { "HEALTH_START_PERIOD", T_SECS, S_SVC,
-	    F(health_start), "0", RANGE(0, DAY) },
-	[K_HEALTH_ACTION] = { "HEALTH_ACTION", T_ENUM, S_SVC,
-	    F(health_action), "restart", CHOICES(actions) },
-	[K_LOG_DIR] = { "LOG_DIR", T_PATH, S_SVC, F(log_dir), "", NONE },
-	[K_LOG_FORMAT] = { "LOG_FORMAT", T_ENUM, S_TOP,
-	    F(log_format), "text", CHOICES(formats) },
-	[K_LOG_KEEP_DAYS] = { "LOG_KEEP_DAYS", T_INT, S_SVC,
-	    F(log_keep_days), "7", RANGE(0, 36500) },
-	[K_LOG_PREFIX] = { "LOG_PREFIX", T_ENUM, S_SVC,
-	    F(log_prefix), "no", CHOICES(noyes) },
-	[K_PID_DIR] = { "PID_DIR", T_PATH, S_TOP, F(pid_dir), NULL, NONE },
-	[K_LOG_LEVEL] = { "LOG_LEVEL", T_ENUM, S_TOP,
-	    F(log_level), NULL, CHOICES(levels) },
-	[K_EXIT_AS_ZERO] = { "EXIT_AS_ZERO", T_CODES, S_TOP,
-	    F(as_zero), "", RANGE(0, 255) },
-	[K_PARENT_DEATH_SIGNAL] = { "PARENT_DEATH_SIGNAL", T_SIG0, S_TOP,
-	    F(pdeathsig), "", NONE },
-	[K_WARN_ON_REAP] = { "WARN_ON_REAP", T_ENUM, S_TOP,
-	    F(warn_on_reap), "no", CHOICES(noyes) },
+	[K_NAME] = { T_NAME, S_BOTH, F(name), NONE },
+	[K_COMMAND] = { T_CMD, S_SVC, F(command), NONE },
+	[K_TYPE] = { T_ENUM, S_SVC, F(type), CHOICES(L_TYPE) },
+	[K_AFTER] = { T_NAMES, S_SVC, F(after), NONE },
+	[K_CRITICAL] = { T_ENUM, S_SVC, F(critical), CHOICES(L_NOYES) },
+	[K_READY_FD] = { T_FD, S_SVC, F(ready_fd), RANGE(3, 1023) },
+	[K_RESTART_POLICY] = { T_ENUM, S_SVC,
+	    F(restart_policy), CHOICES(L_POLICY) },
+	[K_SUCCESS_EXIT_CODES] = { T_CODES, S_SVC, F(success), RANGE(0, 255) },
+	[K_RESTART_DELAY] = { T_SECS, S_SVC, F(restart_delay), RANGE(0, DAY) },
+	[K_RESTART_DELAY_MAX] = { T_SECS, S_SVC,
+	    F(restart_delay_max), RANGE(0, DAY) },
+	[K_MAX_RESTARTS] = { T_INT, S_SVC,
+	    F(max_restarts), RANGE(0, HISTORY_MAX) },
+	[K_RESTART_WINDOW] = { T_SECS, S_SVC,
+	    F(restart_window), RANGE(1000, 7 * DAY) },
+	[K_STOP_SIGNAL] = { T_SIG, S_SVC, F(stop_signal), NONE },
+	[K_STOP_TIMEOUT] = { T_SECS, S_SVC, F(stop_timeout), RANGE(0, DAY) },
+	[K_STOP_DELAY] = { T_SECS, S_TOP,
+	    F(stop_delay), RANGE(0, 3600 * 1000) },
+	[K_SIGNAL_MAP] = { T_SIGMAP, S_SVC, F(sigmap), NONE },
+	[K_KILL_GROUP] = { T_ENUM, S_SVC, F(kill_group), CHOICES(L_NOYES) },
+	[K_PROCESS_GROUP] = { T_ENUM, S_SVC,
+	    F(process_group), CHOICES(L_GROUP) },
+	[K_WORKDIR] = { T_PATH, S_SVC, F(workdir), NONE },
+	[K_USER] = { T_STR, S_SVC, F(user), NONE },
+	[K_GROUPS] = { T_STR, S_SVC, F(groups), NONE },
+	[K_CLEAR_ENV] = { T_ENUM, S_SVC, F(clear_env), CHOICES(L_NOYES) },
+	[K_MAX_CPU_PCT] = { T_INT, S_SVC, F(max_cpu_pct), RANGE(0, 100000) },
+	[K_CPU_BREACH_TICKS] = { T_INT, S_SVC,
+	    F(cpu_breach_ticks), RANGE(1, 1000) },
+	[K_MAX_MEM_MB] = { T_INT, S_SVC, F(max_mem_mb), RANGE(0, 16777216) },
+	[K_CHECK_INTERVAL] = { T_SECS, S_TOP,
+	    F(check_interval), RANGE(100, 3600 * 1000) },
+	/* The three probes share one field. */
+	[K_HEALTH_CMD] = { T_CMD, S_SVC, F(health), NONE },
+	[K_HEALTH_TCP] = { T_STR, S_SVC, F(health), NONE },
+	[K_HEALTH_HTTP] = { T_STR, S_SVC, F(health), NONE },
+	[K_HEALTH_INTERVAL] = { T_SECS, S_SVC,
+	    F(health_interval), RANGE(100, DAY) },
+	[K_HEALTH_TIMEOUT] = { T_SECS, S_SVC,
+	    F(health_timeout), RANGE(100, 3600 * 1000) },
+	[K_HEALTH_RETRIES] = { T_INT, S_SVC,
+	    F(health_retries), RANGE(1, 1000) },
+	[K_HEALTH_START_PERIOD] = { T_SECS, S_SVC,
+	    F(health_start), RANGE(0, DAY) },
+	[K_HEALTH_ACTION] = { T_ENUM, S_SVC,
+	    F(health_action), CHOICES(L_ACTION) },
+	[K_LOG_DIR] = { T_PATH, S_SVC, F(log_dir), NONE },
+	[K_LOG_FORMAT] = { T_ENUM, S_TOP, F(log_format), CHOICES(L_FORMAT) },
+	[K_LOG_KEEP_DAYS] = { T_INT, S_SVC,
+	    F(log_keep_days), RANGE(0, 36500) },
+	[K_LOG_PREFIX] = { T_ENUM, S_SVC, F(log_prefix), CHOICES(L_NOYES) },
+	[K_PID_DIR] = { T_PATH, S_TOP, F(pid_dir), NONE },
+	[K_LOG_LEVEL] = { T_ENUM, S_TOP, F(log_level), CHOICES(L_LEVEL) },
+	[K_EXIT_AS_ZERO] = { T_CODES, S_TOP, F(as_zero), RANGE(0, 255) },
+	[K_PARENT_DEATH_SIGNAL] = { T_SIG0, S_TOP, F(pdeathsig), NONE },
+	[K_WARN_ON_REAP] = { T_ENUM, S_TOP,
+	    F(warn_on_reap), CHOICES(L_NOYES) },
 #undef F
 #undef RANGE
 #undef CHOICES
@@ -159,8 +174,6 @@ struct ctx {
 	const char	*file;
 	int		 errors;
 	int		 scope;		/* S_* keys this file may set */
-	int		 envn;		/* ENV_ keys so far */
-	const char	*envp[ENV_MAX];
 };
 
 static int	total_errors;
@@ -247,19 +260,49 @@ arena_str(const char *s, size_t len)
 	return p;
 }
 
+/* The key after the one at S in key_text: past its name and default. */
+static const char *
+next_key(const char *s)
+{
+	s += strlen(s) + 1;
+	return s + strlen(s) + 1;
+}
+
+/* The name of key K; its default follows it. */
+static const char *
+key_name(int k)
+{
+	const char *s = key_text;
+
+	while (k-- > 0)
+		s = next_key(s);
+	return s;
+}
+
 int
 conf_key(const char *name, size_t len)
 {
+	const char *s = key_text;
 	int i;
 
-	for (i = 0; i < K_N; i++)
-		if (strlen(keys[i].name) == len &&
-		    strncmp(keys[i].name, name, len) == 0)
+	for (i = 0; i < K_N; i++, s = next_key(s))
+		if (strncmp(s, name, len) == 0 && s[len] == '\0')
 			return i;
 	return -1;
 }
 
-/* Case-insensitive edit distance, for "did you mean". */
+/* Choice I of T_ENUM key K; "" past the last. */
+static const char *
+choice(const struct keydef *k, int i)
+{
+	const char *s = lists[k->list];
+
+	for (; i > 0 && *s != '\0'; i--)
+		s += strlen(s) + 1;
+	return s;
+}
+
+/* Case-insensitive edit distance to B, a key name (upper case): hints. */
 static size_t
 distance(const char *a, size_t la, const char *b)
 {
@@ -275,7 +318,7 @@ distance(const char *a, size_t la, const char *b)
 		for (j = 1; j <= lb; j++) {
 			cur = row[j];
 			row[j] = prev + (toupper((unsigned char)a[i - 1]) !=
-			    toupper((unsigned char)b[j - 1]));
+			    b[j - 1]);
 			if (row[j - 1] + 1 < row[j])
 				row[j] = row[j - 1] + 1;
 			if (cur + 1 < row[j])
@@ -290,13 +333,13 @@ static const char *
 nearest(const char *name, size_t len)
 {
 	size_t i, d, best = 99;
-	const char *hit = NULL;
+	const char *s = key_text, *hit = NULL;
 
-	for (i = 0; i < K_N; i++) {
-		d = distance(name, len, keys[i].name);
+	for (i = 0; i < K_N; i++, s = next_key(s)) {
+		d = distance(name, len, s);
 		if (d < best) {
 			best = d;
-			hit = keys[i].name;
+			hit = s;
 		}
 	}
 	return best <= 3 || best <= len / 3 ? hit : NULL;
@@ -311,68 +354,71 @@ const char *
 conf_word(const char **pp, char *out, size_t size, int cmd)
 {
 	static char why[200];
-	const char *p = *pp, *q;
+	const char *p = *pp;
 	size_t n = 0;
-	int start = 1;
+	int inside = 0;	/* the quote that is open, or 0 */
+	char ch;
 
-#define PUT(ch)	do { if (n + 1 >= size) return "is too long"; out[n++] = (ch); } while (0)
-	while (*p != '\0' && *p != ' ' && *p != '\t') {
-		if (*p == '\'') {
-			q = strchr(p + 1, '\'');
-			if (q == NULL)
-				return "unterminated single quote";
-			for (p++; p < q; p++)
-				PUT(*p);
-			p++;
-		} else if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p == '\0')
-					return "unterminated double quote";
-				if (*p == '\\' && p[1] != '\0' &&
-				    strchr("$`\"\\", p[1]) != NULL)
-					p++;
-				else if (*p == '$' || *p == '`') {
-					fmt(why, sizeof(why), "'%c' inside double "
-					    "quotes: sh would expand it and init "
-					    "does not; write \\%c, or use single "
-					    "quotes, to keep it literally", *p, *p);
-					return why;
-				}
-				PUT(*p);
+	for (;; p++) {
+		ch = *p;
+		if (inside == '\'') {
+			if (ch == '\'') {
+				inside = 0;
+				continue;
 			}
-			p++;
-		} else if (*p == '\\') {
+		} else if (inside == '"') {
+			if (ch == '\0')
+				return "unterminated double quote";
+			if (ch == '"') {
+				inside = 0;
+				continue;
+			}
+			if (ch == '\\' && p[1] != '\0' &&
+			    strchr("$`\"\\", p[1]) != NULL)
+				ch = *++p;
+			else if (ch == '$' || ch == '`') {
+				fmt(why, sizeof(why), "'%c' inside double "
+				    "quotes: sh would expand it and init "
+				    "does not; write \\%c, or use single "
+				    "quotes, to keep it literally", ch, ch);
+				return why;
+			}
+		} else if (ch == '\0' || ch == ' ' || ch == '\t') {
+			break;
+		} else if (ch == '\'' || ch == '"') {
+			if (ch == '\'' && strchr(p + 1, '\'') == NULL)
+				return "unterminated single quote";
+			inside = ch;
+			continue;
+		} else if (ch == '\\') {
 			if (p[1] == '\0')
 				return cmd ? "a backslash at the end" :
 				    "a backslash at the end of a line (line "
 				    "continuation) is not supported";
-			PUT(p[1]);
-			p += 2;
-		} else if (*p == '$' || *p == '`') {
+			ch = *++p;
+		} else if (ch == '$' || ch == '`') {
 			fmt(why, sizeof(why), "unquoted '%c': sh would expand it "
 			    "and init does not; quote it with single quotes to "
-			    "keep it literally", *p);
+			    "keep it literally", ch);
 			return why;
-		} else if (strchr("|&;<>()", *p) != NULL) {
+		} else if (strchr("|&;<>()", ch) != NULL) {
 			fmt(why, sizeof(why), "unquoted '%c': sh would treat it "
-			    "as syntax; %s", *p, cmd ? "there is no shell here: "
+			    "as syntax; %s", ch, cmd ? "there is no shell here: "
 			    "write /bin/sh -c '...' explicitly if the image has "
 			    "one" : "quote the value");
 			return why;
-		} else if (*p == '~' && (start || (!cmd && p[-1] == ':'))) {
+		} else if (ch == '~' && (p == *pp || (!cmd && p[-1] == ':'))) {
 			return "unquoted '~': sh would expand it to a home "
 			    "directory and init does not; quote it to keep it "
 			    "literally";
-		} else if (*p == '#' && start && cmd) {
+		} else if (ch == '#' && p == *pp && cmd) {
 			return "unquoted '#' at the start of a word: sh would "
 			    "take the rest as a comment; quote it";
-		} else {
-			PUT(*p);
-			p++;
 		}
-		start = 0;
+		if (n + 1 >= size)
+			return "is too long";
+		out[n++] = ch;
 	}
-#undef PUT
 	out[n] = '\0';
 	*pp = p;
 	return NULL;
@@ -404,6 +450,23 @@ conf_split(const char *s, char **words, int max, char *buf, size_t size)
 	return n == 0 ? "is empty" : NULL;
 }
 
+/*
+ * The next word at *V, words separated by any of SEP: copied into WORD
+ * (SIZE bytes, cut to fit) and *V moved past it; its whole length, 0 at
+ * the end.
+ */
+static size_t
+next_word(const char **v, const char *sep, char *word, size_t size)
+{
+	size_t len;
+
+	*v += strspn(*v, sep);
+	len = strcspn(*v, sep);
+	fmt(word, size, "%.*s", (int)len, *v);
+	*v += len;
+	return len;
+}
+
 static const char *
 set_codes(unsigned char *bits, const char *v, long long max)
 {
@@ -412,20 +475,12 @@ set_codes(unsigned char *bits, const char *v, long long max)
 	size_t len;
 
 	memset(bits, 0, 32);
-	for (;;) {
-		v += strspn(v, " \t,");
-		if (*v == '\0')
-			return NULL;
-		len = strcspn(v, " \t,");
-		if (len >= sizeof(word))
-			return "is not a list of exit codes 0-255";
-		memcpy(word, v, len);
-		word[len] = '\0';
-		if (num_parse(word, 0, max, &n) != NULL)
+	while ((len = next_word(&v, " \t,", word, sizeof(word))) > 0) {
+		if (len >= sizeof(word) || num_parse(word, 0, max, &n) != NULL)
 			return "is not a list of exit codes 0-255";
 		bits[n / 8] |= (unsigned char)(1 << (n % 8));
-		v += len;
 	}
+	return NULL;
 }
 
 static const char *
@@ -437,7 +492,7 @@ set_name(const char *v)
 		return "must be 1 to 64 characters";
 	if (span(v, "._-") != len)
 		return "may only hold letters, digits, '.', '_' and '-'";
-	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+	if (len <= 2 && strspn(v, ".") == len)
 		return "cannot be '.' or '..'";
 	return NULL;
 }
@@ -454,16 +509,9 @@ set_sigmap(unsigned char *map, const char *v)
 
 	for (i = 0; i <= 64; i++)
 		map[i] = (unsigned char)i;
-	for (;;) {
-		v += strspn(v, " \t");
-		if (*v == '\0')
-			return NULL;
-		len = strcspn(v, " \t");
+	while ((len = next_word(&v, " \t", word, sizeof(word))) > 0) {
 		if (len >= sizeof(word))
 			return "has an entry that is too long";
-		memcpy(word, v, len);
-		word[len] = '\0';
-		v += len;
 		colon = strchr(word, ':');
 		if (colon == NULL) {
 			fmt(why, sizeof(why), "entry \"%s\" is not FROM:TO",
@@ -491,6 +539,7 @@ set_sigmap(unsigned char *map, const char *v)
 		/* TO 0 is stored as 0: "drop". */
 		map[from] = (unsigned char)to;
 	}
+	return NULL;
 }
 
 /* AFTER: NAMEs separated by spaces or commas, each a valid NAME. */
@@ -500,19 +549,13 @@ set_names(const char *v)
 	char word[NAME_MAX_LEN + 2];
 	size_t len;
 
-	for (;;) {
-		v += strspn(v, " \t,");
-		if (*v == '\0')
-			return NULL;
-		len = strcspn(v, " \t,");
+	while ((len = next_word(&v, " \t,", word, sizeof(word))) > 0) {
 		if (len > NAME_MAX_LEN)
 			return "names a service whose NAME is too long";
-		memcpy(word, v, len);
-		word[len] = '\0';
 		if (set_name(word) != NULL)
 			return "is not a list of service NAMEs";
-		v += len;
 	}
+	return NULL;
 }
 
 /* Store V as key K's value; NULL on success, else why not. */
@@ -555,8 +598,8 @@ set(struct conf *c, const struct keydef *k, const char *v)
 		*(int *)(void *)base = (int)n;
 		return NULL;
 	case T_ENUM:
-		for (i = 0; k->choices[i] != NULL; i++)
-			if (strcmp(v, k->choices[i]) == 0) {
+		for (i = 0, s = lists[k->list]; *s != '\0'; i++, s += strlen(s) + 1)
+			if (strcmp(v, s) == 0) {
 				*(int *)(void *)base = i;
 				return NULL;
 			}
@@ -607,9 +650,8 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
     const char *v)
 {
 	char b1[80], b2[120], b3[24];
-	const char *why;
+	const char *why, *s;
 	size_t n = 0;
-	int i;
 
 	why = set(x->c, k, v);
 	if (why == NULL) {
@@ -619,29 +661,32 @@ assign(struct ctx *x, int line, const struct keydef *k, const char *prefix,
 	/* What would do: the choices, or the range. */
 	b2[0] = '\0';
 	if (k->type == T_ENUM)
-		for (i = 0; k->choices[i] != NULL; i++)
-			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", i ? ", " : " ",
-			    k->choices[i]);
+		for (s = lists[k->list]; *s != '\0'; s += strlen(s) + 1)
+			n += fmt(b2 + n, sizeof(b2) - n, "%s%s", n ? ", " : " ",
+			    s);
 	else if (strcmp(why, "is out of range") == 0 && k->type == T_SECS)
 		fmt(b2, sizeof(b2), " (%s to %s seconds)",
 		    secs(k->min, b3, 12), secs(k->max, b3 + 12, 12));
 	else if (strcmp(why, "is out of range") == 0)
 		fmt(b2, sizeof(b2), " (%d to %d)", k->min, k->max);
-	problem(x, line, "%s%s: \"%s\" %s%s", prefix, k->name,
+	problem(x, line, "%s%s: \"%s\" %s%s", prefix, key_name((int)(k - keys)),
 	    shown(v, b1, sizeof(b1)), why, b2);
 }
 
-/* ENV_<NAME>=value: one variable for the child's environment. */
+/*
+ * ENV_<NAME>=value: one variable for the child's environment.  Room for
+ * ENV_MAX of them is taken from the arena at the first.
+ */
 static void
 add_env(struct ctx *x, int ln, const char *name, size_t len, const char *v)
 {
-	const char *e;
+	struct conf *c = x->c;
+	size_t size = len + strlen(v) + 2;
 	char *s;
 	int i;
 
-	for (i = 0; i < x->envn; i++) {
-		e = x->envp[i];
-		if (strncmp(e, name, len) == 0 && e[len] == '=') {
+	for (i = 0; i < c->nenv; i++) {
+		if (strncmp(c->env[i], name, len) == 0 && c->env[i][len] == '=') {
 			/* The environment overrides the file, as for keys. */
 			if (ln == 0)
 				break;
@@ -653,16 +698,18 @@ add_env(struct ctx *x, int ln, const char *name, size_t len, const char *v)
 		problem(x, ln, "too many ENV_ variables (%d at most)", ENV_MAX);
 		return;
 	}
-	s = arena_get(len + strlen(v) + 2);
-	if (s == NULL) {
+	if (c->env == NULL)
+		c->env = arena_get(ENV_MAX * sizeof(*c->env));
+	s = arena_get(size);
+	if (c->env == NULL || s == NULL) {
 		problem(x, ln, "ENV_%.*s does not fit: the configuration is "
 		    "too large", (int)len, name);
 		return;
 	}
-	fmt(s, len + strlen(v) + 2, "%.*s=%s", (int)len, name, v);
-	x->envp[i] = s;
-	if (i == x->envn)
-		x->envn++;
+	fmt(s, size, "%.*s=%s", (int)len, name, v);
+	c->env[i] = s;
+	if (i == c->nenv)
+		c->nenv++;
 }
 
 /* Key K (or ENV_NAME) set to V at LN (0: from outside any file). */
@@ -670,10 +717,8 @@ static void
 put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
     const char *prefix)
 {
-	static const char *const where[] = { "", "a service's file",
-	    "init.conf", "" };
 	const char *hint;
-	int k;
+	int k, top;
 
 	k = conf_key(name, len);
 	if (k < 0 && len > 4 && strncmp(name, "ENV_", 4) == 0 &&
@@ -683,22 +728,20 @@ put_key(struct ctx *x, int ln, const char *name, size_t len, const char *v,
 	}
 	if (k < 0) {
 		hint = nearest(name, len);
-		if (hint != NULL)
-			problem(x, ln, "unknown key %s%.*s (did you mean %s%s?)",
-			    prefix, (int)len, name, prefix, hint);
-		else
-			problem(x, ln, "unknown key %s%.*s", prefix, (int)len,
-			    name);
+		problem(x, ln, "unknown key %s%.*s%s%s%s%s", prefix, (int)len,
+		    name, hint ? " (did you mean " : "", hint ? prefix : "",
+		    hint ? hint : "", hint ? "?)" : "");
 		return;
 	}
 	if ((keys[k].scope & x->scope) == 0) {
-		problem(x, ln, "%s is %s setting: set it in %s", keys[k].name,
-		    keys[k].scope == S_TOP ? "a supervisor-wide" : "a per-service",
-		    where[keys[k].scope]);
+		top = keys[k].scope == S_TOP;
+		problem(x, ln, "%s is %s setting: set it in %s", key_name(k),
+		    top ? "a supervisor-wide" : "a per-service",
+		    top ? "init.conf" : "a service's file");
 		return;
 	}
 	if (ln > 0 && x->c->line[k] != 0) {
-		problem(x, ln, "%s is already set on line %d", keys[k].name,
+		problem(x, ln, "%s is already set on line %d", key_name(k),
 		    x->c->line[k]);
 		return;
 	}
@@ -726,22 +769,19 @@ parse_line(struct ctx *x, int ln, const char *p)
 		return;
 	}
 	p += len;
-	if (*p != '=') {
-		if ((*p == ' ' || *p == '\t') && p[strspn(p, " \t")] == '=')
-			problem(x, ln, "%.*s: no spaces allowed around '='",
-			    (int)len, name);
-		else
-			problem(x, ln, "%.*s: missing '=' (expected KEY=value)",
-			    (int)len, name);
-		return;
-	}
-	p++;
-	err = conf_word(&p, val, sizeof(val), 0);
-	if (err == NULL) {
-		p += strspn(p, " \t");
-		if (*p != '\0' && *p != '#')
-			err = "unexpected text after the value (quote a value "
-			    "that holds spaces)";
+	if (*p != '=')
+		err = (*p == ' ' || *p == '\t') && p[strspn(p, " \t")] == '=' ?
+		    "no spaces allowed around '='" :
+		    "missing '=' (expected KEY=value)";
+	else {
+		p++;
+		err = conf_word(&p, val, sizeof(val), 0);
+		if (err == NULL) {
+			p += strspn(p, " \t");
+			if (*p != '\0' && *p != '#')
+				err = "unexpected text after the value (quote "
+				    "a value that holds spaces)";
+		}
 	}
 	if (err != NULL) {
 		problem(x, ln, "%.*s: %s", (int)len, name, err);
@@ -754,7 +794,7 @@ static char *
 read_file(struct ctx *x, size_t *lenp)
 {
 	struct stat st;
-	char *buf;
+	char *buf = NULL;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
@@ -766,49 +806,41 @@ read_file(struct ctx *x, size_t *lenp)
 	}
 	if (fd_stat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		problem(x, 0, "is not a regular file");
-		close(fd);
-		return NULL;
+		goto out;
 	}
 	if (geteuid() == 0 && (st.st_mode & S_IWOTH)) {
 		problem(x, 0, "is writable by other users; as root, init refuses "
 		    "it (chmod o-w)");
-		close(fd);
-		return NULL;
+		goto out;
 	}
-	if (st.st_size > CONF_FILE_MAX) {
-		problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
-		close(fd);
-		return NULL;
-	}
-	buf = mem_get(CONF_FILE_MAX + 1);
-	if (buf == NULL) {
-		problem(x, 0, "cannot read: %s", strerror(errno));
-		close(fd);
-		return NULL;
-	}
+	/* A larger file is refused once a read goes past CONF_FILE_MAX. */
+	if ((buf = mem_get(CONF_FILE_MAX + 1)) == NULL)
+		goto fail;
 	while (len <= CONF_FILE_MAX) {
 		n = read(fd, buf + len, CONF_FILE_MAX + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			problem(x, 0, "cannot read: %s", strerror(errno));
-			mem_put(buf, CONF_FILE_MAX + 1);
-			close(fd);
-			return NULL;
-		}
+		if (n < 0)
+			goto fail;
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
-	if (len > CONF_FILE_MAX) {
-		problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
-		mem_put(buf, CONF_FILE_MAX + 1);
-		return NULL;
+	if (len <= CONF_FILE_MAX) {
+		close(fd);
+		buf[len] = '\0';
+		*lenp = len;
+		return buf;
 	}
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
+	problem(x, 0, "is larger than %d KiB", CONF_FILE_MAX / 1024);
+	goto out;
+fail:
+	problem(x, 0, "cannot read: %s", strerror(errno));
+out:
+	close(fd);
+	if (buf != NULL)
+		mem_put(buf, CONF_FILE_MAX + 1);
+	return NULL;
 }
 
 static void
@@ -848,19 +880,6 @@ parse_file(struct ctx *x)
 	mem_put(buf, CONF_FILE_MAX + 1);
 }
 
-/* NAME as an environment word: upper case, anything else '_'. */
-static size_t
-env_id(const char *name, char *buf, size_t size)
-{
-	size_t n;
-
-	for (n = 0; name[n] != '\0' && n + 1 < size; n++)
-		buf[n] = isalnum((unsigned char)name[n]) ?
-		    (char)toupper((unsigned char)name[n]) : '_';
-	buf[n] = '\0';
-	return n;
-}
-
 /* Variables named INIT_* that are not settings. */
 static int
 not_a_key(const char *k, size_t klen)
@@ -869,17 +888,24 @@ not_a_key(const char *k, size_t klen)
 	    (klen == 2 && strncmp(k, "AS", 2) == 0);
 }
 
-/* Whether K (KLEN bytes) is "SERVICE_KEY" for service NAME. */
+/*
+ * Whether K (KLEN bytes) is "SERVICE_KEY" for service NAME, written as an
+ * environment word (upper case, anything else '_'): the length of
+ * "SERVICE_", or 0.
+ */
 static size_t
 for_service(const char *k, size_t klen, const char *name)
 {
-	char id[NAME_MAX_LEN + 2];
-	size_t idlen = env_id(name, id, sizeof(id));
+	size_t n;
 
-	if (klen > idlen + 1 && strncmp(k, id, idlen) == 0 && k[idlen] == '_' &&
-	    (conf_key(k + idlen + 1, klen - idlen - 1) >= 0 ||
-	    (klen > idlen + 5 && strncmp(k + idlen + 1, "ENV_", 4) == 0)))
-		return idlen + 1;
+	for (n = 0; name[n] != '\0'; n++)
+		if (n >= klen || k[n] != (isalnum((unsigned char)name[n]) ?
+		    toupper((unsigned char)name[n]) : '_'))
+			return 0;
+	if (klen > n + 1 && k[n] == '_' &&
+	    (conf_key(k + n + 1, klen - n - 1) >= 0 ||
+	    (klen > n + 5 && strncmp(k + n + 1, "ENV_", 4) == 0)))
+		return n + 1;
 	return 0;
 }
 
@@ -896,16 +922,17 @@ stray(const char *k, size_t klen)
 /*
  * INIT_<KEY> overrides for X's conf.  With several services a service
  * takes INIT_<SERVICE>_<KEY> and init.conf takes the supervisor-wide
- * INIT_<KEY>; init.conf's pass, run last, also reports what nobody took
- * (SVCS, N: every service).  Misspelt names are warned about, not refused.
+ * INIT_<KEY>; init.conf's pass (scope S_TOP), run last, also reports what
+ * nobody took (S: every service).  Misspelt names are warned about, not
+ * refused.
  */
 static void
-parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
+parse_env(struct ctx *x, const struct confset *s)
 {
 	extern char **environ;
 	const char *e, *eq, *k;
 	size_t klen, skip;
-	int i, j, key, taken, owner;
+	int i, j, key, top, taken, owner;
 
 	for (i = 0; environ[i] != NULL; i++) {
 		e = environ[i];
@@ -917,33 +944,32 @@ parse_env(struct ctx *x, int multi, const struct conf *svcs, int n)
 			continue;
 		key = conf_key(k, klen);
 		skip = 0;
-		if (multi && x->scope == S_SVC) {
+		if (x->scope == S_SVC) {
 			if ((skip = for_service(k, klen, x->c->name)) == 0)
 				continue;
-		} else if (multi) {
-			taken = key >= 0 && (keys[key].scope & S_TOP);
+		} else if (x->scope == S_TOP) {
+			top = key >= 0 && (keys[key].scope & S_TOP);
 			/* A name two services read (WEB_ENV_X, MY_WEB_X). */
-			for (j = 0, owner = -1; j < n; j++) {
-				if (for_service(k, klen, svcs[j].name) == 0)
+			for (j = 0, taken = top, owner = -1; j < s->n; j++) {
+				if (for_service(k, klen, s->svc[j].name) == 0)
 					continue;
 				if (owner >= 0)
 					problem(x, 0, "INIT_%.*s: read by both "
 					    "services \"%s\" and \"%s\"; rename "
-					    "one", (int)klen, k, svcs[owner].name,
-					    svcs[j].name);
+					    "one", (int)klen, k, s->svc[owner].name,
+					    s->svc[j].name);
 				taken = 1;
 				owner = j;
 			}
-			if (key >= 0 && !taken) {
+			if (!taken && key >= 0)
 				problem(x, 0, "INIT_%.*s: with several services, "
 				    "set INIT_<SERVICE>_%.*s (the service's NAME "
 				    "in upper case, other characters as '_')",
 				    (int)klen, k, (int)klen, k);
-				continue;
-			}
-			if (!taken)
+			else if (!taken)
 				stray(k, klen);
-			if (key < 0 || !(keys[key].scope & S_TOP))
+			/* What a service took is its own pass's. */
+			if (!top)
 				continue;
 		} else if (key < 0 && !(klen > 4 && strncmp(k, "ENV_", 4) == 0)) {
 			stray(k, klen);
@@ -977,17 +1003,21 @@ quote(char *buf, size_t size, const char *w)
 static void
 defaults(struct conf *c, int mode)
 {
+	const char *s;
 	int i;
 
 	memset(c, 0, sizeof(*c));
 	c->mode = mode;
-	for (i = 0; i < K_N; i++)
-		if (keys[i].def != NULL)
-			set(c, &keys[i], keys[i].def);
-	c->name = c->health = "";
+	/*
+	 * Each key's default, after its name: "" for a key without one (set()
+	 * refuses that for NAME, RESTART_DELAY_MAX and LOG_LEVEL, resolved here
+	 * and in finish()).
+	 */
+	for (i = 0, s = key_text; i < K_N; i++, s = next_key(s))
+		set(c, &keys[i], s + strlen(s) + 1);
+	c->name = "";
 	c->pid_dir = "/tmp/process-supervisor";
 	c->log_level = mode == MODE_DASH ? LV_WARN : LV_INFO;
-	c->ready_fd = -1;
 }
 
 /* Split a command value into argv in the arena; NULL on a problem. */
@@ -1000,7 +1030,7 @@ split(struct ctx *x, enum key k, const char *v)
 
 	why = conf_split(v, words, ARGV_MAX, buf, sizeof(buf));
 	if (why != NULL) {
-		problem(x, x->c->line[k], "%s: %s%s", keys[k].name,
+		problem(x, x->c->line[k], "%s: %s%s", key_name(k),
 		    strcmp(why, "is empty") == 0 ? "" : "in the command: ", why);
 		return NULL;
 	}
@@ -1009,7 +1039,7 @@ split(struct ctx *x, enum key k, const char *v)
 	argv = arena_get(((size_t)n + 1) * sizeof(*argv));
 	if (argv == NULL) {
 		problem(x, x->c->line[k], "%s does not fit: the configuration "
-		    "is too large", keys[k].name);
+		    "is too large", key_name(k));
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
@@ -1023,20 +1053,14 @@ static void
 default_name(struct conf *c, const char *file)
 {
 	char b[NAME_MAX_LEN + 1];
-	const char *base;
+	const char *from = file != NULL ? file : c->argv[0], *base;
 	size_t n, len;
 
-	if (file != NULL) {
-		base = strrchr(file, '/');
-		base = base != NULL ? base + 1 : file;
-		len = strlen(base);
-		if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
-			len -= 5;
-	} else {
-		base = strrchr(c->argv[0], '/');
-		base = base != NULL ? base + 1 : c->argv[0];
-		len = strlen(base);
-	}
+	base = strrchr(from, '/');
+	base = base != NULL ? base + 1 : from;
+	len = strlen(base);
+	if (file != NULL && len > 5 && strcmp(base + len - 5, ".conf") == 0)
+		len -= 5;
 	for (n = 0; n < NAME_MAX_LEN && n < len; n++)
 		b[n] = isalnum((unsigned char)base[n]) ||
 		    strchr("._-", base[n]) ? base[n] : '_';
@@ -1050,7 +1074,6 @@ default_name(struct conf *c, const char *file)
 static void
 finish_health(struct ctx *x)
 {
-	static const enum key pk[] = { K_HEALTH_CMD, K_HEALTH_TCP, K_HEALTH_HTTP };
 	static char hosts[PROBE_HOSTS_MAX];
 	struct conf *c = x->c;
 	struct probe_target t;
@@ -1058,21 +1081,21 @@ finish_health(struct ctx *x)
 	socklen_t salen;
 	const char *why, *set1 = NULL;
 	char b1[80];
-	int i, line = 0;
+	int k, line = 0;
 
+	/* The probe keys are in the order of the PROBE_*_KIND they set. */
 	c->probe = PROBE_NONE_KIND;
-	for (i = 0; i < 3; i++) {
-		if (!conf_explicit(c, pk[i]))
+	for (k = K_HEALTH_CMD; k <= K_HEALTH_HTTP; k++) {
+		if (!conf_explicit(c, k))
 			continue;
 		if (set1 != NULL) {
-			problem(x, c->line[pk[i]], "%s and %s are both set: a "
-			    "service has one health check", set1,
-			    keys[pk[i]].name);
+			problem(x, c->line[k], "%s and %s are both set: a "
+			    "service has one health check", set1, key_name(k));
 			return;
 		}
-		set1 = keys[pk[i]].name;
-		line = c->line[pk[i]];
-		c->probe = PROBE_CMD_KIND + i;
+		set1 = key_name(k);
+		line = c->line[k];
+		c->probe = PROBE_CMD_KIND + k - K_HEALTH_CMD;
 	}
 	if (c->probe == PROBE_NONE_KIND)
 		return;
@@ -1107,7 +1130,7 @@ finish(struct ctx *x, char **argv, const char *file)
 {
 	struct conf *c = x->c;
 	char b[CONF_LINE_MAX + 1], b2[24];
-	const char **env;
+	const char *colon;
 	size_t n = 0;
 	int i;
 
@@ -1117,7 +1140,8 @@ finish(struct ctx *x, char **argv, const char *file)
 	if (argv != NULL && argv[0] != NULL) {
 		c->argv = argv;
 		for (i = 0; argv[i] != NULL && n < sizeof(b) - 1; i++) {
-			n += fmt(b + n, sizeof(b) - n, "%s", i ? " " : "");
+			if (i > 0)
+				b[n++] = ' ';
 			n += quote(b + n, sizeof(b) - n, argv[i]);
 		}
 		c->command = arena_str(b, n);
@@ -1129,9 +1153,10 @@ finish(struct ctx *x, char **argv, const char *file)
 		return;
 	if (!conf_explicit(c, K_NAME))
 		default_name(c, x->scope == S_SVC ? file : NULL);
-	if (*c->user != '\0' && (c->user[span(c->user, "._-:")] != '\0' ||
-	    c->user[0] == ':' || strchr(c->user, ':') != strrchr(c->user, ':') ||
-	    c->user[strlen(c->user) - 1] == ':'))
+	/* At most one ':', with something on each side. */
+	colon = strchr(c->user, ':');
+	if (c->user[span(c->user, "._-:")] != '\0' || (colon != NULL &&
+	    (colon == c->user || colon[1] == '\0' || strchr(colon + 1, ':'))))
 		problem(x, c->line[K_USER], "USER: \"%s\" is not USER, UID, "
 		    "USER:GROUP or UID:GID", shown(c->user, b, 80));
 	if (c->groups[span(c->groups, "._- ,")] != '\0')
@@ -1154,18 +1179,17 @@ finish(struct ctx *x, char **argv, const char *file)
 	if (c->mode == MODE_DASH && !conf_explicit(c, K_PID_DIR))
 		c->pid_dir = "";
 	finish_health(x);
-	env = x->envn ? arena_get((size_t)x->envn * sizeof(*env)) : NULL;
-	for (i = 0; env != NULL && i < x->envn; i++)
-		env[i] = x->envp[i];
-	c->env = env;
-	c->nenv = env != NULL ? x->envn : 0;
 }
 
-/* One file (or none) into C with scope SCOPE; problems counted in X. */
+/*
+ * One file (or none) into C with scope SCOPE: S_BOTH for one service, else
+ * one of the set S; problems counted in X.
+ */
 static int
-load_one(struct conf *c, int mode, const char *path, int scope, int multi,
+load_one(struct conf *c, int mode, const char *path, int scope,
     const struct setting *ov, int nov, char **argv, const struct confset *s)
 {
+	const char *name;
 	struct ctx x;
 	int i;
 
@@ -1179,14 +1203,15 @@ load_one(struct conf *c, int mode, const char *path, int scope, int multi,
 		parse_file(&x);
 	}
 	/* With several services, INIT_<SERVICE>_... needs the NAME first. */
-	if (multi && scope == S_SVC && !conf_explicit(c, K_NAME))
+	if (scope == S_SVC && !conf_explicit(c, K_NAME))
 		default_name(c, path);
 	x.file = "environment";
-	parse_env(&x, multi, s != NULL ? s->svc : NULL, s != NULL ? s->n : 0);
+	parse_env(&x, s);
 	x.file = path != NULL ? path : "init";
-	for (i = 0; i < nov; i++)
-		put_key(&x, 0, keys[ov[i].key].name, strlen(keys[ov[i].key].name),
-		    ov[i].value, "");
+	for (i = 0; i < nov; i++) {
+		name = key_name(ov[i].key);
+		put_key(&x, 0, name, strlen(name), ov[i].value, "");
+	}
 	if (x.errors == 0)
 		finish(&x, argv, path);
 	return x.errors;
@@ -1198,7 +1223,7 @@ conf_load(struct conf *c, int mode, const char *path,
 {
 	arena.used = 0;
 	total_errors = 0;
-	return load_one(c, mode, path, S_BOTH, 0, ov, nov, argv, NULL);
+	return load_one(c, mode, path, S_BOTH, ov, nov, argv, NULL);
 }
 
 /* Directory listing: the paths of its *.conf files, in the arena. */
@@ -1209,6 +1234,18 @@ struct names {
 	const char	*init;		/* init.conf's, if it is there */
 };
 
+/* PATH, a file named NAME: init.conf, or one more service's. */
+static void
+take(struct names *nm, const char *path, const char *name)
+{
+	if (strcmp(name, "init.conf") == 0)
+		nm->init = path;
+	else if (nm->n < SERVICES_MAX)
+		nm->file[nm->n++] = path;
+	else
+		nm->over = 1;
+}
+
 static void
 list_one(const char *name, void *arg)
 {
@@ -1218,15 +1255,8 @@ list_one(const char *name, void *arg)
 
 	if (len <= 5 || strcmp(name + len - 5, ".conf") != 0 || name[0] == '.')
 		return;
-	if (strcmp(name, "init.conf") != 0 && nm->n == SERVICES_MAX) {
-		nm->over = 1;
-		return;
-	}
 	len = fmt(path, sizeof(path), "%s/%s", nm->dir, name);
-	if (strcmp(name, "init.conf") == 0)
-		nm->init = arena_str(path, len);
-	else
-		nm->file[nm->n++] = arena_str(path, len);
+	take(nm, arena_str(path, len), name);
 }
 
 /* The same directory: file names sort as the paths do. */
@@ -1244,13 +1274,16 @@ has_dep(const struct confset *s, int i, int j)
 
 /*
  * AFTER resolved to indices, checked, and a start order built; a cycle is
- * printed as "a -> b -> a".
+ * printed as "a -> b -> a".  Sets of services are bits of a word here.
  */
+_Static_assert(SERVICES_MAX <= 64, "a set of services is a 64-bit word");
+
 static int
 graph(struct confset *s)
 {
 	char word[NAME_MAX_LEN + 2], buf[CONF_LINE_MAX];
-	int placed[SERVICES_MAX] = { 0 }, path[SERVICES_MAX];
+	unsigned long long need[SERVICES_MAX] = { 0 }, placed = 0, seen = 0;
+	int path[SERVICES_MAX];
 	const char *v;
 	struct ctx x;
 	size_t len;
@@ -1259,14 +1292,9 @@ graph(struct confset *s)
 	memset(&x, 0, sizeof(x));
 	memset(s->deps, 0, sizeof(s->deps));
 	for (i = 0; i < s->n; i++) {
-		x.c = &s->svc[i];
-		x.file = s->svc[i].path != NULL ? s->svc[i].path : "init";
-		for (v = s->svc[i].after;; v += len) {
-			v += strspn(v, " \t,");
-			if (*v == '\0')
-				break;
-			len = strcspn(v, " \t,");
-			fmt(word, sizeof(word), "%.*s", (int)len, v);
+		x.file = s->svc[i].path;
+		v = s->svc[i].after;
+		while (next_word(&v, " \t,", word, sizeof(word)) > 0) {
 			for (j = 0; j < s->n && strcmp(s->svc[j].name, word); j++)
 				;
 			if (j == s->n)
@@ -1275,8 +1303,10 @@ graph(struct confset *s)
 			else if (j == i)
 				problem(&x, s->svc[i].line[K_AFTER], "AFTER names "
 				    "the service itself");
-			else
+			else {
 				s->deps[i][j / 8] |= (unsigned char)(1 << (j % 8));
+				need[i] |= 1ULL << j;
+			}
 		}
 	}
 	if (x.errors > 0)
@@ -1284,33 +1314,25 @@ graph(struct confset *s)
 	/* Kahn's order, stable by file name: dependencies first. */
 	for (n = 0, progress = 1; n < s->n && progress;) {
 		progress = 0;
-		for (i = 0; i < s->n; i++) {
-			if (placed[i])
-				continue;
-			for (k = 0; k < s->n && !(has_dep(s, i, k) && !placed[k]);
-			    k++)
-				;
-			if (k < s->n)
-				continue;
-			s->order[n++] = i;
-			placed[i] = progress = 1;
-		}
+		for (i = 0; i < s->n; i++)
+			if (!((placed >> i) & 1) && (need[i] & ~placed) == 0) {
+				s->order[n++] = i;
+				placed |= 1ULL << i;
+				progress = 1;
+			}
 	}
 	if (n == s->n)
 		return 0;
 	/*
 	 * What is left waits on a cycle: from the first service left, follow
-	 * the first dependency left (-1 marks the path) until one repeats.
-	 * It is the cycle a depth-first search in file order finds first.
+	 * the first dependency left until one repeats.  It is the cycle a
+	 * depth-first search in file order finds first.
 	 */
-	for (i = 0; placed[i]; i++)
-		;
-	for (n = 0;; i = j) {
+	for (i = __builtin_ctzll(~placed), n = 0;; i = j) {
 		path[n++] = i;
-		placed[i] = -1;
-		for (j = 0; !(has_dep(s, i, j) && placed[j] <= 0); j++)
-			;
-		if (placed[j] < 0)
+		seen |= 1ULL << i;
+		j = __builtin_ctzll(need[i] & ~placed);
+		if ((seen >> j) & 1)
 			break;
 	}
 	for (k = 0, len = 0; path[k] != j; k++)
@@ -1339,69 +1361,59 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	total_errors = 0;
 	memset(&x, 0, sizeof(x));
 	memset(&nm, 0, sizeof(nm));
-	x.c = &s->init;
 	s->n = 0;
 	s->multi = npaths > 1;
 	if (npaths == 1 && path_stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
-		dir = nm.dir = paths[0];
+		x.file = dir = nm.dir = paths[0];
 		s->multi = 1;
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || dir_each(fd, list_one, &nm) < 0) {
-			x.file = dir;
+		if (fd < 0 || dir_each(fd, list_one, &nm) < 0)
 			problem(&x, 0, "cannot read the directory: %s",
 			    strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return x.errors;
+		else {
+			if (nm.over)
+				problem(&x, 0, "holds more than %d .conf files",
+				    SERVICES_MAX);
+			if (nm.n == 0)
+				problem(&x, 0, "holds no .conf file besides "
+				    "init.conf");
 		}
-		close(fd);
-		sort_array(nm.file, (size_t)nm.n, sizeof(nm.file[0]), by_name);
-		x.file = dir;
-		if (nm.over)
-			problem(&x, 0, "holds more than %d .conf files",
-			    SERVICES_MAX);
-		if (nm.n == 0)
-			problem(&x, 0, "holds no .conf file besides init.conf");
+		if (fd >= 0)
+			close(fd);
 		if (x.errors > 0)
 			return x.errors;
+		sort_array(nm.file, (size_t)nm.n, sizeof(nm.file[0]), by_name);
 	}
 	if (!s->multi) {
 		s->n = 1;
 		s->top = &s->svc[0];
-		s->order[0] = 0;
-		errors = load_one(&s->svc[0], MODE_START, paths[0], S_BOTH, 0,
-		    NULL, 0, argv, NULL);
+		errors = load_one(&s->svc[0], MODE_START, paths[0], S_BOTH, NULL,
+		    0, argv, NULL);
 		return errors > 0 ? errors : graph(s);
 	}
-	if (argv != NULL) {
-		x.file = "init";
+	x.file = "init";
+	if (argv != NULL)
 		problem(&x, 0, "a command after -- needs exactly one config "
 		    "file");
-		return x.errors;
-	}
-	if (dir == NULL && npaths > SERVICES_MAX) {
-		x.file = "init";
+	else if (dir == NULL && npaths > SERVICES_MAX)
 		problem(&x, 0, "more than %d config files", SERVICES_MAX);
+	if (x.errors > 0)
 		return x.errors;
-	}
 	/* Files given: init.conf is the one of that name. */
 	for (i = 0; dir == NULL && i < npaths; i++) {
 		slash = strrchr(paths[i], '/');
-		if (strcmp(slash ? slash + 1 : paths[i], "init.conf") == 0)
-			nm.init = paths[i];
-		else
-			nm.file[nm.n++] = paths[i];
+		take(&nm, paths[i], slash ? slash + 1 : paths[i]);
 	}
 	for (i = 0; i < nm.n; i++)
-		errors += load_one(&s->svc[i], MODE_START, nm.file[i], S_SVC, 1,
+		errors += load_one(&s->svc[i], MODE_START, nm.file[i], S_SVC,
 		    NULL, 0, NULL, s);
 	s->n = nm.n;
 	/* Last: its pass over INIT_* knows every service's NAME. */
-	errors += load_one(&s->init, MODE_START, nm.init, S_TOP, 1, NULL, 0,
+	errors += load_one(&s->init, MODE_START, nm.init, S_TOP, NULL, 0,
 	    NULL, s);
-	/* init.conf's NAME defaults to the directory's name. */
+	/* init.conf's NAME defaults to the directory's name (DIR is paths[0]). */
 	if (!conf_explicit(&s->init, K_NAME)) {
-		len = fmt(path, sizeof(path), "%s", dir != NULL ? dir : paths[0]);
+		len = fmt(path, sizeof(path), "%s", paths[0]);
 		while (len > 1 && path[len - 1] == '/')
 			path[--len] = '\0';
 		if (dir == NULL && (cut = strrchr(path, '/')) != NULL)
@@ -1419,25 +1431,23 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	s->top = &s->init;
 	/* Without an init.conf, the set is known by what was given. */
 	if (s->init.path == NULL)
-		s->init.path = dir != NULL ? dir : paths[0];
-	/* Supervisor-wide values every part of init reads per service. */
+		s->init.path = paths[0];
 	for (i = 0; i < s->n; i++) {
+		/* Supervisor-wide values every part of init reads per service. */
 		s->svc[i].log_format = s->init.log_format;
 		s->svc[i].log_level = s->init.log_level;
 		s->svc[i].pid_dir = s->init.pid_dir;
 		s->svc[i].check_interval = s->init.check_interval;
 		s->svc[i].stop_delay = s->init.stop_delay;
-	}
-	for (i = 0; i < s->n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(s->svc[i].name, s->svc[j].name) == 0) {
 				x.file = s->svc[i].path;
-				x.c = &s->svc[i];
 				problem(&x, s->svc[i].line[K_NAME], "NAME \"%s\" is "
 				    "already the NAME of %s", s->svc[i].name,
 				    s->svc[j].path);
 				errors++;
 			}
+	}
 	return errors > 0 ? errors : graph(s);
 }
 
@@ -1494,46 +1504,33 @@ value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 
 	raw[0] = '\0';
 	s = raw;
-	switch (k->type) {
-	case T_NAME:
-	case T_STR:
-	case T_PATH:
-	case T_NAMES:
-	case T_CMD:
+	if (k->type <= T_NAMES)
 		s = *(const char *const *)(const void *)base;
-		break;
-	case T_INT:
+	else if (k->type == T_INT)
 		fmt(raw, sizeof(raw), "%lld", *(const long long *)(const void *)base);
-		break;
-	case T_SECS:
+	else if (k->type == T_SECS)
 		secs(*(const long long *)(const void *)base, raw, sizeof(raw));
-		break;
-	case T_FD:
-	case T_ENUM:
-	case T_SIG:
-	case T_SIG0:
-		v = *(const int *)(const void *)base;
-		if (k->type == T_ENUM)
-			s = k->choices[v];
-		else if (k->type == T_FD && v >= 0)
-			fmt(raw, sizeof(raw), "%d", v);
-		else if (k->type != T_FD && v != 0)
-			s = sig_name(v, raw, sizeof(raw));
-		break;
-	case T_CODES:
+	else if (k->type == T_CODES) {
 		for (i = 0; i < 256; i++)
 			if ((bits[i / 8] >> (i % 8)) & 1)
 				n += fmt(raw + n, sizeof(raw) - n, "%s%d",
 				    n ? " " : "", i);
-		break;
-	case T_SIGMAP:
+	} else if (k->type == T_SIGMAP) {
 		for (i = 1; i <= 64; i++)
 			if (bits[i] != i)
 				n += fmt(raw + n, sizeof(raw) - n, "%s%s:%s",
 				    n ? " " : "", sig_name(i, b, sizeof(b)),
 				    bits[i] == 0 ? "0" : sig_name(bits[i], b2,
 				    sizeof(b2)));
-		break;
+	} else {
+		/* T_ENUM, T_FD, T_SIG and T_SIG0: an int. */
+		v = *(const int *)(const void *)base;
+		if (k->type == T_ENUM)
+			s = choice(k, v);
+		else if (k->type == T_FD && v >= 0)
+			fmt(raw, sizeof(raw), "%d", v);
+		else if (k->type != T_FD && v != 0)
+			s = sig_name(v, raw, sizeof(raw));
 	}
 	if (k->type == T_SIGMAP || (k->type == T_CMD && strchr(s, '\'') == NULL))
 		fmt(buf, size, "'%s'", s);
@@ -1544,30 +1541,32 @@ value(const struct conf *c, const struct keydef *k, char *buf, size_t size)
 void
 conf_print(const struct conf *c, int what)
 {
-	static const int scopes[] = { S_BOTH, S_SVC, S_TOP };
 	char buf[2 * CONF_LINE_MAX + 64];
-	const char *eq;
+	const char *e, *eq;
 	size_t n;
-	int i, scope = scopes[what];
+	int i, scope = what == PRINT_SVC ? S_SVC : what == PRINT_TOP ? S_TOP :
+	    S_BOTH;
 
-	for (i = 0; i < K_N; i++) {
-		if ((keys[i].scope & scope) == 0)
+	/*
+	 * The keys, then the ENV_ variables.  Only the probe that is set; an
+	 * unset one prints nothing.
+	 */
+	for (i = 0; i < K_N + c->nenv; i++) {
+		if (i >= K_N) {
+			e = c->env[i - K_N];
+			eq = strchr(e, '=');
+			n = fmt(buf, sizeof(buf), "ENV_%.*s=", (int)(eq - e), e);
+			quote(buf + n, sizeof(buf) - n - 1, eq + 1);
+		} else if ((keys[i].scope & scope) == 0 ||
+		    ((i == K_HEALTH_CMD || i == K_HEALTH_TCP ||
+		    i == K_HEALTH_HTTP) &&
+		    c->probe != PROBE_CMD_KIND + (i - K_HEALTH_CMD)))
 			continue;
-		/* Only the probe that is set; an unset one prints nothing. */
-		if ((i == K_HEALTH_CMD || i == K_HEALTH_TCP || i == K_HEALTH_HTTP) &&
-		    c->probe != PROBE_CMD_KIND + (i - K_HEALTH_CMD))
-			continue;
-		n = fmt(buf, sizeof(buf), "%s=", keys[i].name);
-		value(c, &keys[i], buf + n, sizeof(buf) - n - 1);
+		else {
+			n = fmt(buf, sizeof(buf), "%s=", key_name(i));
+			value(c, &keys[i], buf + n, sizeof(buf) - n - 1);
+		}
 		n = strlen(buf);
-		buf[n++] = '\n';
-		write_all(1, buf, n);
-	}
-	for (i = 0; i < c->nenv; i++) {
-		eq = strchr(c->env[i], '=');
-		n = fmt(buf, sizeof(buf), "ENV_%.*s=", (int)(eq - c->env[i]),
-		    c->env[i]);
-		n += quote(buf + n, sizeof(buf) - n - 1, eq + 1);
 		buf[n++] = '\n';
 		write_all(1, buf, n);
 	}

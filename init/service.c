@@ -340,9 +340,10 @@ end_run(struct sv *sv, struct service *s, int ws)
 	else if (v == V_EXITED)
 		sv_log(sv, s, LV_DEBUG, "no_restart status=%d", r.status);
 	/* The verdict is the reason. */
-	_Static_assert(DONE_EXITED == V_EXITED && DONE_SUCCESS == V_SUCCESS &&
-	    DONE_GAVE_UP == V_GIVE_UP && DONE_STOPPED == V_STOPPED,
-	    "DONE_* follow V_*");
+	_Static_assert((int)DONE_EXITED == (int)V_EXITED &&
+	    (int)DONE_SUCCESS == (int)V_SUCCESS &&
+	    (int)DONE_GAVE_UP == (int)V_GIVE_UP &&
+	    (int)DONE_STOPPED == (int)V_STOPPED, "DONE_* follow V_*");
 	s->done_why = v;
 	if (v == V_SUCCESS)
 		s->ready = 1;

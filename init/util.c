@@ -248,12 +248,16 @@ read_text(const char *path, char *buf, size_t size)
 	return got;
 }
 
+/*
+ * The system call: musl's nanosleep is its clock_nanosleep, a cancellation
+ * point with a fallback for 32-bit time (0.2 KB).
+ */
 void
 sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	while (syscall(SYS_nanosleep, &ts, &ts) < 0 && errno == EINTR)
 		;
 }
 

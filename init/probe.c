@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -269,9 +268,9 @@ probe_parse_http(const char *value, struct probe_target *t)
 
 	if (*value == '\0')
 		return "is empty";
-	if (strncasecmp(value, "https://", 8) == 0)
+	if (case_eq(value, "https://", 8))
 		return "is https://: TLS is not supported, only http://";
-	if (strncasecmp(value, "http://", 7) != 0)
+	if (!case_eq(value, "http://", 7))
 		return "does not start with http://";
 	/* A fragment is never sent; keeping it would probe another path. */
 	if (strchr(value, '#') != NULL)
@@ -327,7 +326,7 @@ hosts_next(const char **cur, const char *host, size_t hostlen,
 		do
 			w = word(&p, &wlen);
 		while (wlen > 0 &&
-		    (wlen != hostlen || strncasecmp(w, host, hostlen) != 0));
+		    (wlen != hostlen || !case_eq(w, host, hostlen)));
 		found = wlen > 0 && literal(a, alen, port, sa, len) == 0;
 		p += strcspn(p, "\n");
 		if (*p == '\n')

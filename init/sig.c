@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,20 +93,20 @@ sig_parse(const char *s)
 
 	if (num_parse(s, 1, SIG_MAX, &n) == NULL)
 		return (int)n;
-	if (strncasecmp(s, "SIG", 3) == 0)
+	if (case_eq(s, "SIG", 3))
 		s += 3;
 	for (i = 0; i < NSIGS; i++)
-		if (strcasecmp(s, sigs[i].name) == 0)
+		if (case_eq(s, sigs[i].name, (size_t)-1))
 			return sigs[i].num;
-	if (strncasecmp(s, "RTMIN+", 6) == 0 &&
+	if (case_eq(s, "RTMIN+", 6) &&
 	    num_parse(s + 6, 0, SIG_MAX - RTBASE, &n) == NULL)
 		return RTBASE + (int)n;
-	if (strncasecmp(s, "RTMAX-", 6) == 0 &&
+	if (case_eq(s, "RTMAX-", 6) &&
 	    num_parse(s + 6, 0, SIG_MAX - RTBASE, &n) == NULL)
 		return SIG_MAX - (int)n;
-	if (strcasecmp(s, "RTMIN") == 0)
+	if (case_eq(s, "RTMIN", (size_t)-1))
 		return RTBASE;
-	if (strcasecmp(s, "RTMAX") == 0)
+	if (case_eq(s, "RTMAX", (size_t)-1))
 		return SIG_MAX;
 	return -1;
 }

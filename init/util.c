@@ -362,6 +362,23 @@ str_find(const char *s, const char *w)
 	return n == 0 ? s : NULL;
 }
 
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+/* libc's strncasecmp and strcasecmp take a locale (0.3 KB) for ASCII. */
+int
+case_eq(const char *a, const char *b, size_t n)
+{
+	for (; n > 0 && lower((unsigned char)*a) == lower((unsigned char)*b);
+	    n--, a++, b++)
+		if (*a == '\0')
+			return 1;
+	return n == 0;
+}
+
 static void
 swap(char *x, char *y, size_t size)
 {

@@ -70,6 +70,12 @@ void	sleep_ms(long);
 
 /* The first W in S, as strstr(S, W) finds it; or NULL. */
 const char *str_find(const char *, const char *);
+/*
+ * Whether the first N bytes of A and B, or both up to their end, are
+ * alike with ASCII case ignored: strncasecmp(A, B, N) == 0; an N of
+ * (size_t)-1 compares whole strings, as strcasecmp(A, B) == 0.
+ */
+int	case_eq(const char *, const char *, size_t);
 /* Sort N items of SIZE bytes at BASE by CMP, as qsort does (not stable). */
 void	sort_array(void *, size_t, size_t, int (*)(const void *, const void *));
 

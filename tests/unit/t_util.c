@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "unit.h"
 #include "util.h"
@@ -92,6 +94,31 @@ finding(void)
 			if (str_find(hay[i], needle[j]) != strstr(hay[i], needle[j]))
 				unit_fail(__FILE__, __LINE__, "\"%s\" in \"%s\"",
 				    needle[j], hay[i]);
+}
+
+/* case_eq() says what strncasecmp() == 0 and strcasecmp() == 0 say. */
+static void
+casing(void)
+{
+	static const char *const str[] = { "", "a", "A", "SIG", "sig", "SiGx",
+	    "RTMIN+", "rtmin", "[@`{", "{`@[", "Http://", "http:/", "\xc1" "b",
+	    "\xe1" "b" };
+	static const size_t lens[] = { 0, 1, 3, 6, 7, 100, (size_t)-1 };
+	size_t i, j, k;
+
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		for (j = 0; j < sizeof(str) / sizeof(str[0]); j++) {
+			if (case_eq(str[i], str[j], (size_t)-1) !=
+			    (strcasecmp(str[i], str[j]) == 0))
+				unit_fail(__FILE__, __LINE__, "\"%s\" \"%s\"",
+				    str[i], str[j]);
+			for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
+				if (case_eq(str[i], str[j], lens[k]) !=
+				    (strncasecmp(str[i], str[j], lens[k]) == 0))
+					unit_fail(__FILE__, __LINE__,
+					    "\"%s\" \"%s\" %zu", str[i],
+					    str[j], lens[k]);
+		}
 }
 
 static int
@@ -284,6 +311,7 @@ const struct unit util_units[] = {
 	{ "num_scan: reads a number as strtoll does in base 10", scan },
 	{ "sort_array: sorts as qsort does, any length and order", sorting },
 	{ "str_find: finds what strstr finds", finding },
+	{ "case_eq: says what strncasecmp and strcasecmp say", casing },
 	{ "secs_parse: seconds with up to 3 decimals as ms", seconds },
 	{ "fmt: never overflows, returns what it stored", bounded_fmt },
 	{ "vfmt: every conversion init uses, as vsnprintf prints it", vfmt_specs },

@@ -398,8 +398,9 @@ errtext(int e)
 
 /*
  * A socket connected to SA; -1 with the first failure's errno in *ERR.
- * socket(2) as the system call: musl's retries without SOCK_CLOEXEC for
- * kernels before 2.6.27.
+ * socket(2) and connect(2) as the system calls: musl's socket retries
+ * without SOCK_CLOEXEC for kernels before 2.6.27, and its connect is a
+ * thread cancellation point.
  */
 static int
 dial(const struct sockaddr_storage *sa, socklen_t len, int *err)
@@ -408,7 +409,7 @@ dial(const struct sockaddr_storage *sa, socklen_t len, int *err)
 
 	if ((s = (int)syscall(SYS_socket, sa->ss_family,
 	    SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    connect(s, (const struct sockaddr *)sa, len) < 0) {
+	    syscall(SYS_connect, s, sa, len) < 0) {
 		if (*err == 0)
 			*err = errno;
 		if (s >= 0)
@@ -444,7 +445,7 @@ http(const struct probe_target *t, int s, int fd)
 	/* Only the status line matters: stop once it is in. */
 	got = 0;
 	do {
-		r = recv(s, buf + got, sizeof(buf) - got, 0);
+		r = read(s, buf + got, sizeof(buf) - got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && got == 0)

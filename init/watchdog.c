@@ -14,7 +14,6 @@
  * time it is seen (its past is not this interval's work).
  */
 #include <string.h>
-#include <sys/auxv.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,10 +32,11 @@ wd_init(struct wd *w)
 	/*
 	 * /proc counts in USER_HZ, which Linux fixes at 100 for user space
 	 * (musl's sysconf(_SC_CLK_TCK) is that constant too); RSS in pages of
-	 * the kernel's size, which the aux vector tells.
+	 * the kernel's size: musl's getpagesize() is the aux vector's
+	 * AT_PAGESZ, or the one size an architecture has (x86-64's 4 KiB).
 	 */
 	w->hz = 100;
-	w->page_kb = (long)(getauxval(AT_PAGESZ) / 1024);
+	w->page_kb = getpagesize() / 1024;
 	if (w->hz <= 0)
 		w->hz = 100;
 	if (w->page_kb <= 0)

@@ -20,9 +20,9 @@
 #define RTBASE	34
 
 static const struct {
-	const char	*name;
-	int		 num;
-	int		 action;
+	char		 name[7];	/* "STKFLT", "VTALRM": 6 letters */
+	unsigned char	 num;
+	unsigned char	 action;
 } sigs[] = {
 	{ "HUP",	SIGHUP,		SIGA_FORWARD },
 	{ "INT",	SIGINT,		SIGA_STOP },

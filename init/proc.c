@@ -21,7 +21,7 @@ int
 proc_parse_stat(const char *s, struct pstat *p)
 {
 	const char *open, *close, *q;
-	unsigned long long v;
+	unsigned long long f[F_RSS + 1];
 	size_t len;
 	int field;
 
@@ -43,23 +43,21 @@ proc_parse_stat(const char *s, struct pstat *p)
 			return -1;
 		q += strspn(q, " ");
 		/* Signed fields (cutime may be too) only matter when >= 0. */
-		v = *q == '-' ? 0 : (unsigned long long)num_scan(q, NULL);
+		f[field] = *q == '-' ? 0 : (unsigned long long)num_scan(q, NULL);
 		q += strspn(q, "-");
 		if (*q < '0' || *q > '9')
 			return -1;
 		q += strspn(q, "0123456789");
-		switch (field) {
-		case F_PPID:	p->ppid = (pid_t)v; break;
-		case F_PGRP:	p->pgrp = (pid_t)v; break;
-		case F_UTIME:	p->utime = v; break;
-		case F_STIME:	p->stime = v; break;
-		case F_CUTIME:	p->cutime = v; break;
-		case F_CSTIME:	p->cstime = v; break;
-		case F_THREADS:	p->threads = (long)v; break;
-		case F_START:	p->start = v; break;
-		case F_RSS:	p->rss = (long long)v; break;
-		}
 	}
+	p->ppid = (pid_t)f[F_PPID];
+	p->pgrp = (pid_t)f[F_PGRP];
+	p->utime = f[F_UTIME];
+	p->stime = f[F_STIME];
+	p->cutime = f[F_CUTIME];
+	p->cstime = f[F_CSTIME];
+	p->threads = (long)f[F_THREADS];
+	p->start = f[F_START];
+	p->rss = (long long)f[F_RSS];
 	return p->state != '\0' ? 0 : -1;
 }
 

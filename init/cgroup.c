@@ -96,30 +96,12 @@ cg_open(struct cg *c)
 	return 0;
 }
 
-/* Read FILE of the cgroup into BUF; its length, or -1. */
-static ssize_t
-cg_read(const struct cg *c, const char *file, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = openat(c->dirfd, file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 long long
 cg_cpu_usec(const struct cg *c)
 {
 	char buf[1024];
 
-	if (cg_read(c, "cpu.stat", buf, sizeof(buf)) <= 0)
+	if (read_text_at(c->dirfd, "cpu.stat", buf, sizeof(buf)) <= 0)
 		return -1;
 	return cg_field(buf, "usage_usec");
 }
@@ -130,12 +112,13 @@ cg_mem_kb(const struct cg *c)
 	char buf[4096];
 	long long cur, inactive;
 
-	if (!c->mem || cg_read(c, "memory.current", buf, sizeof(buf)) <= 0)
+	if (!c->mem || read_text_at(c->dirfd, "memory.current", buf,
+	    sizeof(buf)) <= 0)
 		return -1;
 	cur = num_scan(buf, NULL);
 	/* As the kubelet's working set: page cache it may drop does not count. */
-	inactive = cg_read(c, "memory.stat", buf, sizeof(buf)) > 0 ?
-	    cg_field(buf, "inactive_file") : -1;
+	inactive = read_text_at(c->dirfd, "memory.stat", buf,
+	    sizeof(buf)) > 0 ? cg_field(buf, "inactive_file") : -1;
 	if (inactive > 0 && inactive < cur)
 		cur -= inactive;
 	return cur / 1024;

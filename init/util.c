@@ -229,10 +229,16 @@ mkdirs(const char *dir, int mode)
 ssize_t
 read_text(const char *path, char *buf, size_t size)
 {
+	return read_text_at(AT_FDCWD, path, buf, size);
+}
+
+ssize_t
+read_text_at(int dirfd, const char *path, char *buf, size_t size)
+{
 	ssize_t n, got = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	while ((size_t)got < size - 1) {

@@ -65,6 +65,8 @@ int	fd_ctl(int, int, long);
 
 /* Read up to SIZE-1 bytes of file PATH into BUF, NUL-terminated; the length, or -1. */
 ssize_t	read_text(const char *, char *, size_t);
+/* read_text() of PATH relative to directory DIRFD. */
+ssize_t	read_text_at(int, const char *, char *, size_t);
 /* Sleep MS milliseconds, resuming after interruptions (clients only). */
 void	sleep_ms(long);
 

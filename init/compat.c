@@ -19,8 +19,8 @@
 
 /* Names the binary answers to; also INIT_AS's values. */
 static const struct {
-	const char	*name;
-	int		 as;
+	char		 name[12];
+	unsigned char	 as;
 } names[] = {
 	{ "tini",	 AS_TINI },
 	{ "tini-static", AS_TINI },
@@ -33,22 +33,22 @@ static const struct {
 
 /* Variables that stand for an option, read after the command line. */
 static const struct {
-	int		 as;
-	const char	*var;
-	const char	*only;	/* the value that counts; NULL: any, even "" */
-	int		 opt;
+	unsigned char	 as;
+	char		 var[24];
+	char		 only[2];	/* the value that counts; "": any, even "" */
+	unsigned char	 opt;
 } envopts[] = {
-	{ AS_TINI, "TINI_SUBREAPER",		NULL,	's' },
-	{ AS_TINI, "TINI_KILL_PROCESS_GROUP",	NULL,	'g' },
-	{ AS_TINI, "TINI_VERBOSITY",		NULL,	OPT_LEVEL },
+	{ AS_TINI, "TINI_SUBREAPER",		"",	's' },
+	{ AS_TINI, "TINI_KILL_PROCESS_GROUP",	"",	'g' },
+	{ AS_TINI, "TINI_VERBOSITY",		"",	OPT_LEVEL },
 	{ AS_DUMB, "DUMB_INIT_SETSID",		"0",	'c' },
 	{ AS_DUMB, "DUMB_INIT_DEBUG",		"1",	'v' },
 };
 
 /* dumb-init's long options; as with getopt_long, a unique prefix will do. */
 static const struct {
-	const char	*name;
-	int		 opt;
+	char		 name[13];
+	unsigned char	 opt;
 } longs[] = {
 	{ "single-child", 'c' }, { "rewrite", 'r' }, { "verbose", 'v' },
 	{ "version", 'V' }, { "help", 'h' },
@@ -513,7 +513,8 @@ compat_parse(struct compat *c, int as, int argc, char **argv,
 	for (i = 0; i < sizeof(envopts) / sizeof(envopts[0]); i++) {
 		if (envopts[i].as != as ||
 		    (v = env_get(envp, envopts[i].var, "")) == NULL ||
-		    (envopts[i].only != NULL && strcmp(v, envopts[i].only) != 0))
+		    (envopts[i].only[0] != '\0' &&
+		    strcmp(v, envopts[i].only) != 0))
 			continue;
 		fmt(src, sizeof(src), "%s=", envopts[i].var);
 		if (apply(c, &o, envopts[i].opt, src, v))

@@ -34,17 +34,15 @@ static int
 mountpoint(char *buf, size_t size)
 {
 	static char info[64 * 1024];
-	const char *line, *sep, *p;
+	const char *line, *end, *sep, *p;
 	size_t len;
 	int i;
 
 	if (read_text("/proc/self/mountinfo", info, sizeof(info)) <= 0)
 		return -1;
-	for (line = info; *line != '\0'; line = strchr(line, '\n') + 1) {
-		if (strchr(line, '\n') == NULL)
-			break;
+	for (line = info; (end = strchr(line, '\n')) != NULL; line = end + 1) {
 		sep = str_find(line, " - cgroup2 ");
-		if (sep == NULL || sep > strchr(line, '\n'))
+		if (sep == NULL || sep > end)
 			continue;
 		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...: fields 4 and 5. */
 		for (p = line, i = 0; i < 3; i++) {
@@ -71,11 +69,13 @@ cg_open(struct cg *c)
 
 	c->dirfd = -1;
 	c->mem = 0;
-	if (getpid() != 1 || read_text("/proc/self/cgroup", text,
-	    sizeof(text)) <= 0)
+	/* After a newline, so that the first line starts with one too. */
+	text[0] = '\n';
+	if (getpid() != 1 || read_text("/proc/self/cgroup", text + 1,
+	    sizeof(text) - 1) <= 0)
 		return -1;
 	/* The v2 line, "0::PATH": PATH "/" is the namespace's own root. */
-	if (strncmp(text, "0::/\n", 5) != 0 && str_find(text, "\n0::/\n") == NULL)
+	if (str_find(text, "\n0::/\n") == NULL)
 		return -1;
 	if (mountpoint(mnt, sizeof(mnt)) < 0)
 		return -1;

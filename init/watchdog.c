@@ -24,11 +24,20 @@
 int
 wd_init(struct wd *w)
 {
+	char *p;
+
 	if (w->procs != NULL)
 		return 0;
-	w->procs = mem_get(PROCS_MAX * sizeof(*w->procs));
-	w->prev = mem_get(PROCS_MAX * sizeof(*w->prev));
-	w->val = mem_get(PROCS_MAX * sizeof(*w->val));
+	/* One mapping for the three arrays (each item a multiple of 8 bytes). */
+	p = mem_get(PROCS_MAX * (sizeof(*w->procs) + sizeof(*w->prev) +
+	    sizeof(*w->val)));
+	if (p == NULL)
+		return -1;
+	w->procs = (struct pstat *)(void *)p;
+	p += PROCS_MAX * sizeof(*w->procs);
+	w->prev = (struct wd_prev *)(void *)p;
+	p += PROCS_MAX * sizeof(*w->prev);
+	w->val = (long long *)(void *)p;
 	/*
 	 * /proc counts in USER_HZ, which Linux fixes at 100 for user space
 	 * (musl's sysconf(_SC_CLK_TCK) is that constant too); RSS in pages of
@@ -37,11 +46,9 @@ wd_init(struct wd *w)
 	 */
 	w->hz = 100;
 	w->page_kb = getpagesize() / 1024;
-	if (w->hz <= 0)
-		w->hz = 100;
 	if (w->page_kb <= 0)
 		w->page_kb = 4;
-	return w->procs != NULL && w->prev != NULL && w->val != NULL ? 0 : -1;
+	return 0;
 }
 
 void

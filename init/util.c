@@ -207,23 +207,24 @@ int
 mkdirs(const char *dir, int mode)
 {
 	char path[PATH_MAX];
-	char *p;
+	char *p, c;
 
 	if (fmt(path, sizeof(path), "%s", dir) >= sizeof(path) - 1) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	for (p = path + 1; *p != '\0'; p++) {
-		if (*p != '/')
+	/* Each parent with 0755, at its '/'; the whole path with MODE. */
+	for (p = path + 1;; p++) {
+		if ((c = *p) != '/' && c != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		if (mkdir(path, c == '/' ? 0755 : (mode_t)mode) < 0 &&
+		    errno != EEXIST)
 			return -1;
+		if (c == '\0')
+			return 0;
 		*p = '/';
 	}
-	if (mkdir(path, (mode_t)mode) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
 }
 
 ssize_t

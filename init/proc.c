@@ -143,6 +143,17 @@ done:
 	return 0;
 }
 
+/* each_child() of the children list of PID's main thread. */
+static int
+main_children(pid_t pid, int (*fn)(pid_t, void *), void *arg)
+{
+	char path[64];
+
+	fmt(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+	    (int)pid);
+	return each_child(path, fn, arg);
+}
+
 struct walk {
 	struct pstat	*p;
 	int		 n, max, parent;
@@ -188,11 +199,8 @@ children(struct walk *w, pid_t pid, long threads)
 	char path[64];
 	int fd, r;
 
-	if (threads <= 1) {
-		fmt(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
-		    (int)pid);
-		return each_child(path, add, w);
-	}
+	if (threads <= 1)
+		return main_children(pid, add, w);
 	fmt(path, sizeof(path), "/proc/%d/task", (int)pid);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -238,11 +246,8 @@ int
 proc_children(pid_t root, const pid_t *skip, int nskip)
 {
 	struct count c = { skip, nskip, 0 };
-	char path[64];
 
-	fmt(path, sizeof(path), "/proc/%d/task/%d/children", (int)root,
-	    (int)root);
-	if (each_child(path, count_one, &c) < 0)
+	if (main_children(root, count_one, &c) < 0)
 		return -1;
 	return c.n > 0;
 }

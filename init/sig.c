@@ -19,7 +19,7 @@
 /* RTMIN+n counts from 34, as the kernel, glibc, bash and kill(1) do. */
 #define RTBASE	34
 
-static const struct {
+static const struct sigent {
 	char		 name[7];	/* "STKFLT", "VTALRM": 6 letters */
 	unsigned char	 num;
 	unsigned char	 action;
@@ -58,26 +58,34 @@ static const struct {
 };
 #define NSIGS	(sizeof(sigs) / sizeof(sigs[0]))
 
-int
-sig_action(int sig)
+/* The table's entry for SIG, or NULL. */
+static const struct sigent *
+entry(int sig)
 {
 	size_t i;
 
 	for (i = 0; i < NSIGS; i++)
 		if (sigs[i].num == sig)
-			return sigs[i].action;
-	/* 32 and 33 (the C library's own) and the real-time ones. */
-	return SIGA_FORWARD;
+			return &sigs[i];
+	return NULL;
+}
+
+int
+sig_action(int sig)
+{
+	const struct sigent *e = entry(sig);
+
+	/* None: 32 and 33 (the C library's own) and the real-time ones. */
+	return e != NULL ? e->action : SIGA_FORWARD;
 }
 
 const char *
 sig_name(int sig, char *buf, int size)
 {
-	size_t i;
+	const struct sigent *e = entry(sig);
 
-	for (i = 0; i < NSIGS; i++)
-		if (sigs[i].num == sig)
-			return sigs[i].name;
+	if (e != NULL)
+		return e->name;
 	if (sig >= RTBASE && sig <= SIG_MAX)
 		fmt(buf, (size_t)size, "RTMIN+%d", sig - RTBASE);
 	else

@@ -22,8 +22,8 @@ vmsg(int with_errno, const char *f, va_list ap)
 	size_t n;
 	int e = errno;
 
-	n = fmt(buf, sizeof(buf), "init: ");
-	n += vfmt(buf + n, sizeof(buf) - n, f, ap);
+	memcpy(buf, "init: ", 6);
+	n = 6 + vfmt(buf + 6, sizeof(buf) - 6, f, ap);
 	if (n >= sizeof(buf) - 1)
 		n = sizeof(buf) - 2;
 	if (with_errno)

@@ -338,6 +338,14 @@ struct dent {
 	char			 name[];
 };
 
+/* Whether NAME is "." or "..". */
+static int
+dots(const char *name)
+{
+	return name[0] == '.' && (name[1] == '\0' ||
+	    (name[1] == '.' && name[2] == '\0'));
+}
+
 int
 dir_each(int dirfd, void (*fn)(const char *, void *), void *arg)
 {
@@ -350,8 +358,7 @@ dir_each(int dirfd, void (*fn)(const char *, void *), void *arg)
 	while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf))) > 0)
 		for (i = 0; i < n; i += d->reclen) {
 			d = (struct dent *)(void *)(buf + i);
-			if (d->ino != 0 && strcmp(d->name, ".") != 0 &&
-			    strcmp(d->name, "..") != 0)
+			if (d->ino != 0 && !dots(d->name))
 				fn(d->name, arg);
 		}
 	return n < 0 ? -1 : 0;

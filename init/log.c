@@ -148,14 +148,11 @@ copy(char *dst, const char *src, size_t n)
 /*
  * log_escape()'s work, inlined into log_lines() too: there it runs once
  * per line of the busiest loop, and a call per line costs as much as the
- * scan of a short line.  With BLOCKS (log_lines() alone) plain bytes are
- * taken 16 and 8 at a time; log_escape() goes a byte at a time, 300 bytes
- * smaller, for event values and the lines log_lines() leaves (parts, a
- * line begun in an earlier read): a tenth of the speed, still ~700 MB/s.
+ * scan of a short line.
  */
 static inline __attribute__((always_inline)) size_t
 escape(const char *src, size_t len, char *buf, size_t size, int mode,
-    size_t *used, int blocks)
+    size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
@@ -170,7 +167,7 @@ escape(const char *src, size_t len, char *buf, size_t size, int mode,
 	while (i < len) {
 #ifdef WORDS
 		/* Plain bytes in blocks: most lines are nothing else. */
-		while (blocks && len - i >= 16 && size - n >= 16) {
+		while (len - i >= 16 && size - n >= 16) {
 			memcpy(buf + n, s + i, 16);
 			/* The next block does not wait for where this one stops. */
 			if ((b = special16(s + i)) != 0) {
@@ -182,7 +179,7 @@ escape(const char *src, size_t len, char *buf, size_t size, int mode,
 			n += 16;
 			i += 16;
 		}
-		while (blocks && len - i >= 8 && size - n >= 8) {
+		while (len - i >= 8 && size - n >= 8) {
 			memcpy(&x, s + i, 8);
 			memcpy(buf + n, &x, 8);
 			if ((m = special(x)) != 0) {
@@ -260,7 +257,7 @@ size_t
 log_escape(const char *src, size_t len, char *buf, size_t size, int mode,
     size_t *used)
 {
-	return escape(src, len, buf, size, mode, used, 0);
+	return escape(src, len, buf, size, mode, used);
 }
 
 /* Whether S (LEN bytes) can be a logfmt value without quotes. */
@@ -479,7 +476,7 @@ log_lines(int format, const char *head, size_t hlen, const char *data,
 	while (i < len && size - o >= hlen + LOG_TAIL_MAX) {
 		copy(buf + o, head, hlen);
 		e = escape(data + i, len - i < cap ? len - i : cap,
-		    buf + o + hlen, size - o - hlen - LOG_TAIL_MAX, mode, &u, 1);
+		    buf + o + hlen, size - o - hlen - LOG_TAIL_MAX, mode, &u);
 		/* Not UTF-8 in JSON, unfinished, too long, or no room: not ours. */
 		if (e == (size_t)-1 || i + u == len || data[i + u] != '\n')
 			break;

@@ -84,10 +84,48 @@ splitting(void)
 	CHECK_STR(conf_split("abcdef", w, 7, buf, 4), "is too long");
 }
 
+/*
+ * conf.c keeps key names in one string in the order of enum key, which
+ * the compiler cannot check: each K_ constant must name its own key.
+ */
+static void
+key_names(void)
+{
+#define KEY(k)	{ K_##k, #k }
+	static const struct {
+		int		 k;
+		const char	*name;
+	} all[] = {
+		KEY(NAME), KEY(COMMAND), KEY(TYPE), KEY(AFTER), KEY(CRITICAL),
+		KEY(READY_FD), KEY(RESTART_POLICY), KEY(SUCCESS_EXIT_CODES),
+		KEY(RESTART_DELAY), KEY(RESTART_DELAY_MAX), KEY(MAX_RESTARTS),
+		KEY(RESTART_WINDOW), KEY(STOP_SIGNAL), KEY(STOP_TIMEOUT),
+		KEY(STOP_DELAY), KEY(SIGNAL_MAP), KEY(KILL_GROUP),
+		KEY(PROCESS_GROUP), KEY(WORKDIR), KEY(USER), KEY(GROUPS),
+		KEY(CLEAR_ENV), KEY(MAX_CPU_PCT), KEY(CPU_BREACH_TICKS),
+		KEY(MAX_MEM_MB), KEY(CHECK_INTERVAL), KEY(HEALTH_CMD),
+		KEY(HEALTH_TCP), KEY(HEALTH_HTTP), KEY(HEALTH_INTERVAL),
+		KEY(HEALTH_TIMEOUT), KEY(HEALTH_RETRIES),
+		KEY(HEALTH_START_PERIOD), KEY(HEALTH_ACTION), KEY(LOG_DIR),
+		KEY(LOG_FORMAT), KEY(LOG_KEEP_DAYS), KEY(LOG_PREFIX),
+		KEY(PID_DIR), KEY(LOG_LEVEL), KEY(EXIT_AS_ZERO),
+		KEY(PARENT_DEATH_SIGNAL), KEY(WARN_ON_REAP),
+	};
+#undef KEY
+	size_t i;
+
+	CHECK_INT(sizeof(all) / sizeof(all[0]), K_N);
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		CHECK_INT(conf_key(all[i].name, strlen(all[i].name)), all[i].k);
+	CHECK_INT(conf_key("NAM", 3), -1);
+	CHECK_INT(conf_key("NAMES", 5), -1);
+}
+
 const struct unit conf_units[] = {
 	{ "conf_word: quotes and backslashes as sh reads them", quoting },
 	{ "conf_word: what sh would expand or parse is refused", refusals },
 	{ "conf_word: '~' where sh expands it, '#' starting a word", tildes },
 	{ "conf_split: words, empty words, limits", splitting },
+	{ "conf_key: each K_ constant names its own key", key_names },
 	{ NULL, NULL },
 };

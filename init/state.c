@@ -151,10 +151,16 @@ st_read(int dirfd, const char *name, const char *suffix, char *buf,
 	 * root's, or the directory owner's (a client of another user reads
 	 * what the supervisor wrote).
 	 */
-	if (fd_stat(dirfd, &dst) < 0 || fd_stat(fd, &st) < 0 ||
-	    !S_ISREG(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0 &&
-	    st.st_uid != dst.st_uid)) {
-		e = S_ISREG(st.st_mode) ? EPERM : EINVAL;
+	if (fd_stat(dirfd, &dst) < 0 || fd_stat(fd, &st) < 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = EINVAL;
+	else if (st.st_uid != geteuid() && st.st_uid != 0 &&
+	    st.st_uid != dst.st_uid)
+		e = EPERM;
+	else
+		e = 0;
+	if (e != 0) {
 		close(fd);
 		errno = e;
 		return -1;

@@ -194,7 +194,7 @@ run_probe(struct sv *sv, struct service *s)
 	/* Still busy (killed, not reaped yet): its reaping starts the next. */
 	if (s->probe_pid > 0)
 		return;
-	if (pipe2(p, O_CLOEXEC) < 0) {
+	if (fd_pipe(p, O_CLOEXEC) < 0) {
 		probe_failed(sv, s, errno);
 		return;
 	}

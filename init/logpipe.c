@@ -241,7 +241,7 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 		for (k = 0; k < 2; k++) {
 			if (!lp->capture[i][k])
 				continue;
-			if (pipe2(p, O_CLOEXEC) < 0)
+			if (fd_pipe(p, O_CLOEXEC) < 0)
 				goto fail;
 			fd_ctl(p[0], F_SETFL, O_NONBLOCK);
 			/* Room for bursts: fewer wakeups of the writer. */
@@ -250,7 +250,7 @@ lp_init(struct logpipe *lp, const struct confset *cs, int tty)
 			lp->wr[i][k] = p[1];
 		}
 	/* The record pipe: both ends non-blocking. */
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+	if (fd_pipe(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		goto fail;
 	lp->evrd = p[0];
 	lp->evwr = p[1];

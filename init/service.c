@@ -130,7 +130,7 @@ start(struct sv *sv, struct service *s)
 	s->exec_err.stage = SPAWN_OK;
 	lp_streams(&sv->lp, s->idx, &io.out, &io.err);
 	if (s->c->ready_fd >= 0) {
-		if (pipe2(rp, O_CLOEXEC) < 0)
+		if (fd_pipe(rp, O_CLOEXEC) < 0)
 			sv_log(sv, s, LV_WARN, "ready_fd_failed error=%s",
 			    strerror(errno));
 		else {

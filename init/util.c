@@ -327,6 +327,16 @@ fd_ctl(int fd, int cmd, long arg)
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
+/*
+ * pipe2 as the system call: musl's falls back to pipe and fcntl for
+ * kernels before 2.6.27 (0.2 KB).
+ */
+int
+fd_pipe(int p[2], int flags)
+{
+	return (int)syscall(SYS_pipe2, p, flags);
+}
+
 /* The kernel's record, read with getdents64: no opendir, no malloc. */
 struct dent {
 	unsigned long long	 ino;		/* 0: a deleted entry */

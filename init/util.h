@@ -62,6 +62,8 @@ int	lstat_at(int, const char *, struct stat *);
  * number; the result, or -1 with errno.
  */
 int	fd_ctl(int, int, long);
+/* pipe2(2) as the system call. */
+int	fd_pipe(int [2], int);
 
 /* Read up to SIZE-1 bytes of file PATH into BUF, NUL-terminated; the length, or -1. */
 ssize_t	read_text(const char *, char *, size_t);

@@ -79,7 +79,8 @@ cg_open(struct cg *c)
 		return -1;
 	if (mountpoint(mnt, sizeof(mnt)) < 0)
 		return -1;
-	c->dirfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->dirfd = fd_open(AT_FDCWD, mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+	    0);
 	if (c->dirfd < 0)
 		return -1;
 	/*

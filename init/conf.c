@@ -799,7 +799,8 @@ read_file(struct ctx *x, size_t *lenp)
 	size_t len = 0;
 	int fd;
 
-	fd = open(x->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = fd_open(AT_FDCWD, x->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY, 0);
 	if (fd < 0) {
 		problem(x, 0, "cannot open: %s", strerror(errno));
 		return NULL;
@@ -1366,7 +1367,8 @@ conf_load_set(struct confset *s, char **paths, int npaths, char **argv)
 	if (npaths == 1 && path_stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
 		x.file = dir = nm.dir = paths[0];
 		s->multi = 1;
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = fd_open(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		    0);
 		if (fd < 0 || dir_each(fd, list_one, &nm) < 0)
 			problem(&x, 0, "cannot read the directory: %s",
 			    strerror(errno));

@@ -137,7 +137,7 @@ lf_open(int dirfd, const char *fname, int write, const char **why)
 
 	*why = NULL;
 	/* O_NONBLOCK: a FIFO planted here must not hang us. */
-	fd = openat(dirfd, fname, (write ? O_WRONLY | O_APPEND | O_CREAT |
+	fd = fd_open(dirfd, fname, (write ? O_WRONLY | O_APPEND | O_CREAT |
 	    O_NOFOLLOW : O_RDONLY) | O_NONBLOCK | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		e = errno;
@@ -170,7 +170,8 @@ lf_dir(const char *dir, int create)
 {
 	if (create && mkdirs(dir, 0750) < 0)
 		return -1;
-	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd_open(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC, 0);
 }
 
 struct prune {

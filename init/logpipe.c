@@ -47,8 +47,8 @@ open_out(struct logpipe *lp)
 	}
 	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
 		return;		/* a file: writes do not wait for a reader */
-	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC |
-	    O_NOCTTY);
+	fd = fd_open(AT_FDCWD, "/proc/self/fd/2", O_WRONLY | O_NONBLOCK |
+	    O_CLOEXEC | O_NOCTTY, 0);
 	if (fd >= 0)
 		lp->out = fd;
 	else

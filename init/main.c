@@ -266,7 +266,7 @@ fill_std(void)
 {
 	int fd;
 
-	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+	while ((fd = fd_open(AT_FDCWD, "/dev/null", O_RDWR, 0)) >= 0 && fd <= 2)
 		;
 	if (fd > 2)
 		close(fd);

@@ -122,7 +122,7 @@ each_child(const char *path, int (*fn)(pid_t, void *), void *arg)
 	long long pid = 0;
 	int fd, digits = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = fd_open(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
@@ -202,7 +202,7 @@ children(struct walk *w, pid_t pid, long threads)
 	if (threads <= 1)
 		return main_children(pid, add, w);
 	fmt(path, sizeof(path), "/proc/%d/task", (int)pid);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = fd_open(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	r = dir_each(fd, add_task, &t);

@@ -41,7 +41,8 @@ st_dir(const char *dir, int create, const char **why)
 		*why = "cannot create it";
 		return -1;
 	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = fd_open(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC, 0);
 	if (fd < 0) {
 		*why = errno == ELOOP || errno == ENOTDIR ?
 		    "is a symlink or not a directory" : "cannot open it";
@@ -93,7 +94,7 @@ open_at(int dirfd, const char *name, const char *suffix, int flags)
 {
 	char p[NAME_MAX_LEN + 32];
 
-	return openat(dirfd, path(p, sizeof(p), name, suffix), flags |
+	return fd_open(dirfd, path(p, sizeof(p), name, suffix), flags |
 	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 }
 
@@ -110,7 +111,7 @@ st_write(struct statefiles *f, const char *suffix, const char *text)
 	if (check(f->dirfd, p) < 0)
 		return -1;
 	unlinkat(f->dirfd, tmp, 0);
-	fd = openat(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	fd = fd_open(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;

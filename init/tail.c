@@ -104,7 +104,8 @@ tail_run(const struct confset *cs, const char *svc, long long n, int follow)
 		    c->path);
 		return 2;
 	}
-	dirfd = open(c->log_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = fd_open(AT_FDCWD, c->log_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC, 0);
 	if (dirfd < 0) {
 		warn("tail: %s", c->log_dir);
 		return 1;

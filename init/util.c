@@ -239,7 +239,7 @@ read_text_at(int dirfd, const char *path, char *buf, size_t size)
 	ssize_t n, got = 0;
 	int fd;
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	fd = fd_open(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	while ((size_t)got < size - 1) {
@@ -325,6 +325,17 @@ int
 fd_ctl(int fd, int cmd, long arg)
 {
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+}
+
+/*
+ * open and openat as the system call: musl's are variadic and add an
+ * fcntl for O_CLOEXEC on kernels before 2.6.23.  MODE matters only with
+ * O_CREAT.
+ */
+int
+fd_open(int dirfd, const char *path, int flags, int mode)
+{
+	return (int)syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
 /*

@@ -62,7 +62,8 @@ int	lstat_at(int, const char *, struct stat *);
  * number; the result, or -1 with errno.
  */
 int	fd_ctl(int, int, long);
-/* pipe2(2) as the system call. */
+/* openat(2) (AT_FDCWD: open) and pipe2(2) as the system calls. */
+int	fd_open(int, const char *, int, int);
 int	fd_pipe(int [2], int);
 
 /* Read up to SIZE-1 bytes of file PATH into BUF, NUL-terminated; the length, or -1. */

@@ -130,7 +130,7 @@ health_read(struct service *s)
 		s->probe_eol = nl != NULL || have + take == PROBE_MSG_MAX;
 	}
 	if (n == 0 || errno != EAGAIN)
-		svc_close_fd(&s->probe_fd);
+		fd_close(&s->probe_fd);
 }
 
 static void
@@ -267,7 +267,7 @@ result_line(struct service *s, int ws)
 		fmt(m, size, "exit status %d", WEXITSTATUS(ws));
 	else
 		fmt(m, size, "killed by signal %d", WTERMSIG(ws));
-	svc_close_fd(&s->probe_statusfd);
+	fd_close(&s->probe_statusfd);
 }
 
 void
@@ -282,10 +282,10 @@ health_reaped(struct sv *sv, struct service *s, int ws)
 	/* Whatever it left behind in its group goes with it. */
 	kill(-pid, SIGKILL);
 	health_read(s);
-	svc_close_fd(&s->probe_fd);
+	fd_close(&s->probe_fd);
 	if (s->probe_killed == PK_ABANDONED || s->state != SS_UP ||
 	    s->health == H_NONE) {
-		svc_close_fd(&s->probe_statusfd);
+		fd_close(&s->probe_statusfd);
 		/* A new run that wanted a probe meanwhile gets it now. */
 		if (s->state == SS_UP && s->health != H_NONE &&
 		    s->t[T_PROBE] == 0)

@@ -177,14 +177,6 @@ lp_flush(struct logpipe *lp, int svc)
 		emit(lp, rec, lw_rec_flush(svc, rec, sizeof(rec)));
 }
 
-static void
-close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* Close every pipe end init holds. */
 static void
 close_pipes(struct logpipe *lp)
@@ -193,11 +185,11 @@ close_pipes(struct logpipe *lp)
 
 	for (i = 0; i < SERVICES_MAX; i++)
 		for (k = 0; k < 2; k++) {
-			close_fd(&lp->rd[i][k]);
-			close_fd(&lp->wr[i][k]);
+			fd_close(&lp->rd[i][k]);
+			fd_close(&lp->wr[i][k]);
 		}
-	close_fd(&lp->evrd);
-	close_fd(&lp->evwr);
+	fd_close(&lp->evrd);
+	fd_close(&lp->evwr);
 }
 
 void

@@ -282,13 +282,9 @@ own_event(struct lw *w, int about, int dest, int level, const char *desc,
 static void
 file_close(struct file *f, int dir_too)
 {
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = -1;
-	if (dir_too && f->dirfd >= 0) {
-		close(f->dirfd);
-		f->dirfd = -1;
-	}
+	fd_close(&f->fd);
+	if (dir_too)
+		fd_close(&f->dirfd);
 }
 
 /* Whether F's path no longer leads to its open file (moved, replaced). */

@@ -104,14 +104,6 @@ svc_watch(struct sv *sv, int fd)
 	fd_ctl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
 }
 
-void
-svc_close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* A start that could not even fork: a run that failed at once. */
 static void end_run(struct sv *, struct service *, int);
 
@@ -143,12 +135,12 @@ start(struct sv *sv, struct service *s)
 	s->start_wall = wall();
 	s->pid = spawn(s->c, s->c->argv, &s->cr, &sv->env, &io, &s->statusfd,
 	    &go);
-	svc_close_fd(&rp[1]);
+	fd_close(&rp[1]);
 	if (s->pid < 0) {
 		sv_log(sv, s, LV_ERROR, "spawn_failed error=%s",
 		    strerror(errno));
 		s->pid = 0;
-		svc_close_fd(&s->readyfd);
+		fd_close(&s->readyfd);
 		end_run(sv, s, -1);
 		return;
 	}
@@ -174,7 +166,7 @@ ran(struct sv *sv, struct service *s)
 	sigbits held = s->held;
 	int sig;
 
-	svc_close_fd(&s->statusfd);
+	fd_close(&s->statusfd);
 	if (s->state == SS_STARTING)
 		s->state = SS_UP;
 	s->held = 0;
@@ -196,7 +188,7 @@ exec_failed(struct sv *sv, struct service *s)
 {
 	char msg[CONF_LINE_MAX + 128];
 
-	svc_close_fd(&s->statusfd);
+	fd_close(&s->statusfd);
 	fmt(msg, sizeof(msg), "%s %s: %s", spawn_what(&s->exec_err),
 	    s->c->argv[0], strerror(s->exec_err.err));
 	sv_log(sv, s, LV_ERROR, "exec_failed pid=%d error=%s", s->pid, msg);
@@ -296,8 +288,8 @@ end_run(struct sv *sv, struct service *s, int ws)
 			    r.status, runtime, reason);
 		take_terminal(sv, s);
 	}
-	svc_close_fd(&s->statusfd);
-	svc_close_fd(&s->readyfd);
+	fd_close(&s->statusfd);
+	fd_close(&s->readyfd);
 	health_stop(sv, s);
 	arm(s, T_KILL, 0);
 	s->pid = 0;
@@ -524,12 +516,12 @@ svc_poll(struct sv *sv, struct service *s)
 	if (n > 0 && memchr(buf, '\n', (size_t)n) != NULL && !s->ready &&
 	    s->state == SS_UP) {
 		s->ready = 1;
-		svc_close_fd(&s->readyfd);
+		fd_close(&s->readyfd);
 		sv_log(sv, s, LV_INFO, "ready pid=%d after_ms=%lld", s->pid,
 		    now_ms() - s->start_ms);
 		sv_saved(sv, s);
 	} else if (n == 0) {
-		svc_close_fd(&s->readyfd);
+		fd_close(&s->readyfd);
 		sv_log(sv, s, LV_WARN, "ready_fd_closed pid=%d fd=%d", s->pid,
 		    s->c->ready_fd);
 	}

@@ -322,9 +322,7 @@ st_release(struct statefiles *f)
 	st_unlink(f, PF_STATE);
 	close(f->dirfd);
 	f->dirfd = -1;
-	if (f->lockfd >= 0)
-		close(f->lockfd);
-	f->lockfd = -1;
+	fd_close(&f->lockfd);
 }
 
 const char *

@@ -169,8 +169,6 @@ const char *svc_state_name(const struct service *);
 void	svc_signal(struct sv *, struct service *, int);
 /* service.c: O_ASYNC: readiness of FD arrives as SIGIO with si_code POLL_*. */
 void	svc_watch(struct sv *, int);
-/* service.c: close *FD if open, and mark it closed (-1). */
-void	svc_close_fd(int *);
 
 /* health.c: the probe timers of S fired, or its probe was reaped. */
 void	health_timer(struct sv *, struct service *, int);

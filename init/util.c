@@ -338,6 +338,15 @@ fd_open(int dirfd, const char *path, int flags, int mode)
 	return (int)syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
+/* Close *FD if it is open, and mark it closed. */
+void
+fd_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /*
  * pipe2 as the system call: musl's falls back to pipe and fcntl for
  * kernels before 2.6.27 (0.2 KB).

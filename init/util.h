@@ -65,6 +65,8 @@ int	fd_ctl(int, int, long);
 /* openat(2) (AT_FDCWD: open) and pipe2(2) as the system calls. */
 int	fd_open(int, const char *, int, int);
 int	fd_pipe(int [2], int);
+/* Close *FD if it is open (>= 0), and set it to -1. */
+void	fd_close(int *);
 
 /* Read up to SIZE-1 bytes of file PATH into BUF, NUL-terminated; the length, or -1. */
 ssize_t	read_text(const char *, char *, size_t);

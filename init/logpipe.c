@@ -272,15 +272,12 @@ writer_config(struct logpipe *lp, struct lw_config *cf)
 			lp->files[cf->nfiles++] = (struct lw_file){ c->log_dir,
 			    c->name, c->log_format, c->log_keep_days };
 		}
-	}
-	/* Each service's stdout, then its stderr: stream K of I is 2I+K. */
-	for (i = 0; i < 2 * lp->cs->n; i++) {
-		c = &lp->cs->svc[i / 2];
-		k = i % 2;
-		if (lp->capture[i / 2][k])
-			lp->streams[cf->nstreams++] = (struct lw_stream){
-			    lp->rd[i / 2][k], k + 1, lp->svc_file[i / 2], i / 2,
-			    c->name, streams[k], c->log_prefix };
+		/* Its stdout, then its stderr, if captured. */
+		for (k = 0; k < 2; k++)
+			if (lp->capture[i][k])
+				lp->streams[cf->nstreams++] = (struct lw_stream){
+				    lp->rd[i][k], k + 1, lp->svc_file[i], i,
+				    c->name, streams[k], c->log_prefix };
 	}
 	cf->files = lp->files;
 	cf->streams = lp->streams;

@@ -444,7 +444,7 @@ file_write(struct lw *w, const struct seg *g)
 			/* Back to the last whole line: no torn line stays. */
 			nl = memrchr(p, '\n', done);
 			keep = nl != NULL ? (size_t)(nl - p) + 1 : 0;
-			/* ftruncate(2) as the system call (64-bit: one length argument). */
+			/* ftruncate(2) as the system call (64-bit: one length). */
 			if (done > keep && fd_stat(f->fd, &st) == 0)
 				if (syscall(SYS_ftruncate, f->fd, st.st_size -
 				    (off_t)(done - keep)) < 0)
@@ -1018,7 +1018,7 @@ finished(const struct lw *w)
 	for (i = 0; i < w->cf->nstreams; i++)
 		if (!w->s[i].eof)
 			return 0;
-	/* A dead fd holds nothing: sink_error() dropped it, sink_put() keeps none. */
+	/* A dead fd holds nothing (sink_error() dropped it). */
 	return w->k[0].plen == 0 && w->k[1].plen == 0;
 }
 

@@ -481,8 +481,8 @@ fd_limit(void)
 	struct rlimit rl;
 
 	/* getrlimit(2) without musl's fallback for kernels before 2.6.36. */
-	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur > 65536)
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl) < 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536)
 		return 65536;
 	return (long)rl.rlim_cur;
 }

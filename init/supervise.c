@@ -38,6 +38,9 @@ sv_log(struct sv *sv, const struct service *s, int level, const char *desc,
 	const char *event;
 	va_list ap;
 
+	/* Below LOG_LEVEL (a debug tick, a WINCH): not even taken apart. */
+	if (level < sv->lp.level)
+		return;
 	va_start(ap, desc);
 	event = log_fields(&e, desc, ap);
 	va_end(ap);
